@@ -7,7 +7,7 @@ PKGS=(
   g++ cmake make pkg-config
   libcpp-httplib-dev nlohmann-json3-dev libssl-dev libmariadb-dev libspdlog-dev catch2
   mariadb-server mariadb-client
-  php-cli php-curl php-mbstring php-xml phpunit smarty3
+  php-cli php-curl php-mbstring php-xml php-mysql phpunit smarty3
   openssl curl ca-certificates
 )
 # Optional extras by flag: browser tests and fuzzing.
