@@ -21,6 +21,9 @@ struct DbSettings {
   int write_timeout_s = 30;
   int pool_size = 4;           // connections kept open
   int reconnect_attempts = 5;  // bounded reconnect with backoff before a DatabaseError
+  // Where these settings come from, named at the end of connection error messages so an admin knows
+  // what to fix ("Check [database] in ..."). Empty: no hint.
+  std::string origin = "[database] in /etc/puq-synologyd/puq-synologyd.conf";
 };
 
 // A tblhosting row joined with its client and product: what a module call needs to know.
