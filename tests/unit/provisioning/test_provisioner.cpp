@@ -274,3 +274,19 @@ TEST_CASE("Terminate refuses to delete an administrator named in WHMCS by mistak
   }
   CHECK(w.nas.user("puqadmin").is_object());
 }
+
+// Regression: two WHMCS server records pointing at the same NAS and account share one DSM session
+// (one Client, whose endpoint carries the first record's id). The request's server id must decide.
+TEST_CASE("A shared DSM session serves services of two WHMCS server records of the same NAS", "[create][regression]") {
+  World w;
+  ServiceSeed other;
+  other.client_id = w.ids.client_id;
+  other.configoptions = productOptions("10G");
+  const auto second = w.db.seedService(other);  // a new server record, same NAS
+  REQUIRE(second.server_id != w.ids.server_id);
+  const auto r = w.provisioner.create(*w.dsm, second.service_id, second.server_id);
+  CHECK(r.created);
+  CHECK(w.tblhostingUsername(second.service_id) == r.username);
+  // And a service is still refused on a server it does not belong to.
+  CHECK_THROWS_AS(w.provisioner.create(*w.dsm, second.service_id, w.ids.server_id), BadRequest);
+}

@@ -1,0 +1,59 @@
+#pragma once
+// The daemon's HTTP API: one route table and one wrapper (authentication, JSON decoding, DSM call
+// recording, error mapping) around every handler, in the manner of PowerDNS's apiWrapper.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "puq/common/config.hpp"
+#include "puq/dsm/client.hpp"
+#include "puq/provisioning/provisioner.hpp"
+#include "puq/whmcs/store.hpp"
+
+namespace puq::api {
+
+// What the handlers work with. Owned by main(), outlives the server.
+struct Services {
+  whmcs::Store& store;
+  dsm::ClientPool& dsm_pool;
+  provisioning::Provisioner& provisioner;
+  const Config& config;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+using Handler = std::function<nlohmann::json(const nlohmann::json& body)>;
+
+struct Route {
+  std::string method;  // "GET" or "POST"
+  std::string path;    // "/v1/account/create"
+  Handler handler;
+};
+
+// The routes of this version of the API (docs/api.md).
+std::vector<Route> makeRoutes(Services& services);
+
+class ApiServer {
+ public:
+  // `secret` is the shared HMAC secret (already loaded and checked).
+  ApiServer(const Config& config, std::string secret, std::vector<Route> routes);
+  ~ApiServer();
+  // Binds the listen address; returns the port (useful when listen_port is 0). Throws puq::ConfigError.
+  int bind();
+  // Serves until stop(); call after bind().
+  void serve();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Request decoding shared by the handlers; each throws puq::BadRequest naming the field.
+int64_t requireId(const nlohmann::json& body, const char* field);
+std::string requireString(const nlohmann::json& body, const char* field);
+dsm::Endpoint requireServer(const nlohmann::json& body, const DsmSettings& dsm);
+
+}  // namespace puq::api

@@ -1,0 +1,207 @@
+#include "puq/api/server.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "puq/common/auth.hpp"
+#include "puq/common/error.hpp"
+#include "puq/common/log.hpp"
+#include "puq/dsm/errors.hpp"
+
+namespace puq::api {
+namespace {
+
+nlohmann::json errorBody(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+nlohmann::json callsToJson(const std::vector<dsm::CallRecord>& records) {
+  nlohmann::json calls = nlohmann::json::array();
+  for (const auto& r : records)
+    calls.push_back({{"api", r.api}, {"method", r.method}, {"version", r.version}, {"request", r.request},
+                     {"response", r.response}, {"http_status", r.http_status}, {"elapsed_ms", r.elapsed_ms}});
+  return calls;
+}
+
+void sendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  // Replace invalid UTF-8 (a DSM answer could carry some) rather than failing to answer.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void addSecurityHeaders(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Security-Policy", "default-src 'none'");
+  res.set_header("X-Frame-Options", "DENY");
+}
+
+}  // namespace
+
+struct ApiServer::Impl {
+  const Config& config;
+  RequestVerifier verifier;
+  httplib::Server http;
+  int port = 0;
+
+  Impl(const Config& c, std::string secret)
+      : config(c), verifier(std::move(secret), c.daemon.replay_window_seconds) {}
+
+  // The one wrapper every route goes through.
+  void handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
+    addSecurityHeaders(res);
+    const auto started = std::chrono::steady_clock::now();
+    auto refusal = verifier.verify(req.get_header_value("X-Puq-Timestamp"), req.get_header_value("X-Puq-Nonce"),
+                                   req.get_header_value("X-Puq-Signature"), req.method, req.path, req.body);
+    if (refusal) {
+      spdlog::warn("401 {} {} from {}: {}", req.method, req.path, req.remote_addr, *refusal);
+      sendJson(res, 401, errorBody("unauthorized", "Request refused: " + *refusal +
+                                                       ". Check that the module and the daemon use the same "
+                                                       "secret file and that both clocks are right."));
+      return;
+    }
+
+    dsm::CallRecorder recorder;
+    nlohmann::json answer;
+    int status = 200;
+    try {
+      nlohmann::json body = nlohmann::json::object();
+      if (!req.body.empty()) {
+        body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+        if (body.is_discarded()) throw BadRequest("The request body is not valid JSON");
+        if (!body.is_object()) throw BadRequest("The request body must be a JSON object");
+      }
+      answer = route.handler(body);
+    } catch (const puq::Error& e) {
+      status = e.httpStatus();
+      answer = errorBody(e.code(), e.what());
+      spdlog::warn("{} {} -> {} {}: {}", req.method, req.path, status, e.code(), e.what());
+    } catch (const std::exception& e) {
+      status = 500;
+      answer = errorBody("internal_error", std::string("Internal error in puq-synologyd: ") + e.what() +
+                                               ". See the daemon log for details.");
+      spdlog::error("{} {} -> 500: {}", req.method, req.path, e.what());
+    }
+    if (!recorder.records().empty() || answer.is_object()) answer["dsm_calls"] = callsToJson(recorder.records());
+    sendJson(res, status, answer);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("{} {} -> {} in {:.1f} ms ({} DSM calls)", req.method, req.path, status, ms,
+                 recorder.records().size());
+  }
+};
+
+ApiServer::ApiServer(const Config& config, std::string secret, std::vector<Route> routes)
+    : impl_(std::make_unique<Impl>(config, std::move(secret))) {
+  auto& http = impl_->http;
+  const size_t threads = static_cast<size_t>(std::max(1, config.daemon.worker_threads));
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(config.daemon.max_body_bytes);
+  http.set_read_timeout(10, 0);
+  http.set_write_timeout(10, 0);
+  http.set_keep_alive_max_count(100);
+
+  for (auto& route : routes) {
+    auto shared = std::make_shared<Route>(std::move(route));
+    auto fn = [this, shared](const httplib::Request& req, httplib::Response& res) {
+      impl_->handle(*shared, req, res);
+    };
+    if (shared->method == "GET")
+      http.Get(shared->path, fn);
+    else
+      http.Post(shared->path, fn);
+  }
+  // Errors raised by httplib itself (unknown route, body too large) get the same JSON shape.
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    addSecurityHeaders(res);
+    std::string code = "http_" + std::to_string(res.status), message = "HTTP error";
+    if (res.status == 404) code = "not_found", message = "No such route: " + req.method + " " + req.path;
+    if (res.status == 413) code = "body_too_large", message = "The request body is larger than max_body_bytes";
+    sendJson(res, res.status, errorBody(code, message));
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    sendJson(res, 500, errorBody("internal_error", "Internal error in puq-synologyd"));
+  });
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+int ApiServer::bind() {
+  const auto& d = impl_->config.daemon;
+  int port = d.listen_port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(d.listen_address);
+  } else if (!impl_->http.bind_to_port(d.listen_address, port)) {
+    port = -1;
+  }
+  if (port <= 0)
+    throw ConfigError("Cannot listen on " + d.listen_address + ":" + std::to_string(d.listen_port) +
+                      ": the address is in use or not available. Set [daemon] listen_address/listen_port.");
+  impl_->port = port;
+  spdlog::info("Listening on {}:{}", d.listen_address, port);
+  return port;
+}
+
+void ApiServer::serve() { impl_->http.listen_after_bind(); }
+
+void ApiServer::stop() {
+  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+}
+
+int64_t requireId(const nlohmann::json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end()) throw BadRequest(std::string("Missing field '") + field + "'");
+  if (!it->is_number_integer() || it->get<int64_t>() <= 0)
+    throw BadRequest(std::string("Field '") + field + "' must be a positive integer");
+  return it->get<int64_t>();
+}
+
+std::string requireString(const nlohmann::json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end()) throw BadRequest(std::string("Missing field '") + field + "'");
+  if (!it->is_string()) throw BadRequest(std::string("Field '") + field + "' must be a string");
+  return it->get<std::string>();
+}
+
+dsm::Endpoint requireServer(const nlohmann::json& body, const DsmSettings& dsm) {
+  auto it = body.find("server");
+  if (it == body.end() || !it->is_object())
+    throw BadRequest("Missing object 'server' (the WHMCS server: host, port, secure, username, password)");
+  const auto& s = *it;
+  dsm::Endpoint e;
+  if (s.contains("id")) {
+    if (!s["id"].is_number_integer() || s["id"].get<int64_t>() < 0)
+      throw BadRequest("Field 'server.id' must be a non-negative integer");
+    e.server_id = s["id"].get<int64_t>();
+  }
+  e.host = requireString(s, "host");
+  if (e.host.empty() || e.host.size() > 253 || e.host.find_first_of(" /\\@?#\r\n\t") != std::string::npos)
+    throw BadRequest("Field 'server.host' must be a hostname or IP address (no scheme, path or spaces): "
+                     "set the server's Hostname or IP Address in WHMCS");
+  auto flag = [&](const char* name, bool fallback) {
+    if (!s.contains(name)) return fallback;
+    if (!s[name].is_boolean()) throw BadRequest(std::string("Field 'server.") + name + "' must be true or false");
+    return s[name].get<bool>();
+  };
+  e.https = flag("secure", true);
+  e.verify_tls = flag("verify_tls", true);
+  e.port = e.https ? 5001 : 5000;
+  if (s.contains("port") && !s["port"].is_null()) {
+    if (!s["port"].is_number_integer() || s["port"].get<int>() < 1 || s["port"].get<int>() > 65535)
+      throw BadRequest("Field 'server.port' must be a port number from 1 to 65535");
+    e.port = s["port"].get<int>();
+  }
+  e.username = requireString(s, "username");
+  e.password = requireString(s, "password");
+  if (e.username.empty() || e.password.empty())
+    throw BadRequest("The server has no DSM username or password: set them on the server in WHMCS",
+                     "server_credentials_missing");
+  puq::log::registerSecret(e.password);  // from here on it is masked in every log line
+  e.ca_file = dsm.ca_file;
+  e.connect_timeout_ms = dsm.connect_timeout_ms;
+  e.timeout_ms = dsm.timeout_ms;
+  return e;
+}
+
+}  // namespace puq::api
