@@ -34,11 +34,10 @@ bool containsName(const std::vector<std::string>& names, const std::string& name
   return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return sameName(n, name); });
 }
 
-whmcs::Service loadService(whmcs::Store& store, int64_t service_id, const dsm::Client& dsm) {
+whmcs::Service loadService(whmcs::Store& store, int64_t service_id, int64_t server_id) {
   auto svc = store.service(service_id);
   if (!svc) throw NotFound("WHMCS service #" + std::to_string(service_id) + " does not exist in tblhosting",
                            "service_not_found");
-  const int64_t server_id = dsm.endpoint().server_id;
   if (server_id != 0 && svc->server_id != 0 && svc->server_id != server_id)
     throw BadRequest("Service #" + std::to_string(service_id) + " is assigned to server #" +
                          std::to_string(svc->server_id) + ", not to server #" + std::to_string(server_id),
@@ -86,12 +85,12 @@ std::string ownershipMarker(int64_t service_id) { return "WHMCS service #" + std
 Provisioner::Provisioner(whmcs::Store& store, RandomSource& random, const Clock& clock)
     : store_(store), random_(random), clock_(clock) {}
 
-CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id) {
-  const whmcs::Service svc = loadService(store_, service_id, dsm);
+CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const whmcs::Service svc = loadService(store_, service_id, server_id);
   const ProductSettings settings = parseProductSettings(svc.configoptions);
   settings.requireGroup();
   const UsernameRule rule = UsernameRule::parse(settings.username_rule);
-  const int64_t server_id = dsm.endpoint().server_id ? dsm.endpoint().server_id : svc.server_id;
+  if (server_id == 0) server_id = svc.server_id;
   const std::string marker = ownershipMarker(service_id);
 
   requireGroupExists(dsm, settings.group);
@@ -180,8 +179,8 @@ CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id) {
   return result;
 }
 
-TerminateResult Provisioner::terminate(dsm::Client& dsm, int64_t service_id) {
-  const whmcs::Service svc = loadService(store_, service_id, dsm);
+TerminateResult Provisioner::terminate(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const whmcs::Service svc = loadService(store_, service_id, server_id);
   auto account = store_.account(service_id);
   TerminateResult result;
   result.username = !svc.username.empty() ? svc.username : (account ? account->username : "");
@@ -240,8 +239,8 @@ void setState(whmcs::Store& store, int64_t service_id, const std::string& state)
 
 }  // namespace
 
-std::string Provisioner::suspend(dsm::Client& dsm, int64_t service_id) {
-  const auto svc = loadService(store_, service_id, dsm);
+std::string Provisioner::suspend(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const auto svc = loadService(store_, service_id, server_id);
   const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
   dsm.setUserExpired(user.name, "now");
   auto after = dsm.getUser(user.name);
@@ -254,8 +253,8 @@ std::string Provisioner::suspend(dsm::Client& dsm, int64_t service_id) {
   return user.name;
 }
 
-std::string Provisioner::unsuspend(dsm::Client& dsm, int64_t service_id) {
-  const auto svc = loadService(store_, service_id, dsm);
+std::string Provisioner::unsuspend(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const auto svc = loadService(store_, service_id, server_id);
   const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
   dsm.setUserExpired(user.name, "normal");
   auto after = dsm.getUser(user.name);
@@ -268,8 +267,9 @@ std::string Provisioner::unsuspend(dsm::Client& dsm, int64_t service_id) {
   return user.name;
 }
 
-std::string Provisioner::changePassword(dsm::Client& dsm, int64_t service_id, const std::string& password) {
-  const auto svc = loadService(store_, service_id, dsm);
+std::string Provisioner::changePassword(dsm::Client& dsm, int64_t service_id, const std::string& password,
+                                        int64_t server_id) {
+  const auto svc = loadService(store_, service_id, server_id);
   const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
   if (auto reason = checkPassword(password, dsm.passwordPolicy(), user.name))
     throw BadRequest("The new password was not accepted: " + *reason, "password_rejected");
@@ -278,8 +278,8 @@ std::string Provisioner::changePassword(dsm::Client& dsm, int64_t service_id, co
   return user.name;
 }
 
-AccountInfo Provisioner::changePackage(dsm::Client& dsm, int64_t service_id) {
-  const auto svc = loadService(store_, service_id, dsm);
+AccountInfo Provisioner::changePackage(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const auto svc = loadService(store_, service_id, server_id);
   const ProductSettings settings = parseProductSettings(svc.configoptions);
   settings.requireGroup();
   const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
@@ -304,11 +304,11 @@ AccountInfo Provisioner::changePackage(dsm::Client& dsm, int64_t service_id) {
   }
   spdlog::info("Service #{}: DSM user {} moved from group '{}' to '{}'", service_id, user.name, old_group,
                settings.group);
-  return info(dsm, service_id);
+  return info(dsm, service_id, server_id);
 }
 
-AccountInfo Provisioner::info(dsm::Client& dsm, int64_t service_id) {
-  const auto svc = loadService(store_, service_id, dsm);
+AccountInfo Provisioner::info(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  const auto svc = loadService(store_, service_id, server_id);
   AccountInfo out;
   out.username = serviceUsername(store_, svc);
   try {

@@ -55,20 +55,24 @@ struct NasAccount {
 // "WHMCS service #42": written into the DSM user's description, the proof that a user is ours.
 std::string ownershipMarker(int64_t service_id);
 
+// Every operation takes the WHMCS server id of the request (`server_id`, 0 = unknown): the service
+// must be on that server. It is passed separately because one DSM session (one Client) may serve
+// several WHMCS server records that point at the same NAS and account.
 class Provisioner {
  public:
   Provisioner(whmcs::Store& store, RandomSource& random, const Clock& clock);
 
-  CreateResult create(dsm::Client& dsm, int64_t service_id);
-  TerminateResult terminate(dsm::Client& dsm, int64_t service_id);
+  CreateResult create(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
+  TerminateResult terminate(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
   // expired="now" / "normal", read back. Return the username.
-  std::string suspend(dsm::Client& dsm, int64_t service_id);
-  std::string unsuspend(dsm::Client& dsm, int64_t service_id);
+  std::string suspend(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
+  std::string unsuspend(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
   // Checks the password against the NAS's policy first, then `set name password` and nothing else.
-  std::string changePassword(dsm::Client& dsm, int64_t service_id, const std::string& password);
+  std::string changePassword(dsm::Client& dsm, int64_t service_id, const std::string& password,
+                             int64_t server_id = 0);
   // Moves the user from the group it was put in to the group of the service's (new) product.
-  AccountInfo changePackage(dsm::Client& dsm, int64_t service_id);
-  AccountInfo info(dsm::Client& dsm, int64_t service_id);
+  AccountInfo changePackage(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
+  AccountInfo info(dsm::Client& dsm, int64_t service_id, int64_t server_id = 0);
   // Every local user of the NAS except the built-in and administrator accounts.
   std::vector<NasAccount> listAccounts(dsm::Client& dsm);
 
