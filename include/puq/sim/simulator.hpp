@@ -2,6 +2,7 @@
 // dsm-sim: a DSM 7 Web API simulator (HTTP and HTTPS) for tests, the demo and the benchmarks.
 // The same class backs the dsm-sim binary and in-process tests. See docs/simulator.md.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -20,12 +21,22 @@ struct Options {
   std::string tls_dir;          // where the self-signed certificate is written; empty = a temp dir
   int weak_password_code = 3117;  // DSM sources disagree (3117 vs 3121); configurable
   int threads = 8;
+  // Added by the simulator implementation (docs/simulator.md):
+  int session_idle_seconds = 900;     // a sid unused this long answers 106
+  int latency_ms = 0;                 // added to every /webapi request (control can change it)
+  double subrequest_latency_ms = 0;   // added to every SYNO.Entry.Request sub-request
+  std::string serial = "2010PDN123456";  // SYNO.DSM.Info getinfo
+  int ram_mb = 4096;
+  int temperature = 40;
+  std::string codepage = "enu";
 };
 
 struct Stats {
   uint64_t requests = 0;      // HTTP requests to /webapi/*
   uint64_t logins = 0;        // successful SYNO.API.Auth login
   uint64_t subrequests = 0;   // sub-requests inside SYNO.Entry.Request
+  uint64_t without_synotoken = 0;         // session calls that carried no SynoToken although one was issued
+  std::map<std::string, uint64_t> per_api;  // "SYNO.Core.User" -> calls (top-level and sub-requests)
 };
 
 class Simulator {

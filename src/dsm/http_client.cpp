@@ -1,0 +1,856 @@
+// HttpClient: discovery, the shared session, request encoding and every Client method.
+// The DSM calls each method makes are listed in docs/dsm-client.md.
+#include "puq/dsm/http_client.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "puq/common/error.hpp"
+#include "puq/dsm/masking.hpp"
+#include "transport.hpp"
+
+namespace puq::dsm {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kAuthApi = "SYNO.API.Auth";
+constexpr const char* kInfoApi = "SYNO.API.Info";
+constexpr const char* kUserApi = "SYNO.Core.User";
+constexpr const char* kGroupApi = "SYNO.Core.Group";
+constexpr const char* kMemberApi = "SYNO.Core.Group.Member";
+constexpr const char* kQuotaApi = "SYNO.Core.Quota";
+constexpr const char* kCompoundApi = "SYNO.Entry.Request";
+constexpr const char* kPolicyApi = "SYNO.Core.User.PasswordPolicy";
+constexpr const char* kHomeApi = "SYNO.Core.User.Home";
+
+constexpr size_t kMaxRecordedResponse = 4096;
+
+// Codes after which DSM wants a new login: session timeout, duplicated login, sid not found.
+bool isSessionLost(int code) { return code == 106 || code == 107 || code == 119; }
+
+// Auth and Info take their values as they are (their Info entries carry no requestFormat:"JSON"), so
+// a JSON-quoted account name would reach DSM with its quotes. Every other API gets JSON values.
+bool takesRawValues(const std::string& api) { return api == kAuthApi || api == kInfoApi || api == "SYNO.API.OTP"; }
+
+std::string formValue(const json& value, bool json_values) {
+  if (!json_values && value.is_string()) return value.get<std::string>();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// application/x-www-form-urlencoded: RFC 3986 unreserved characters stay, everything else is %XX.
+std::string urlEncode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+std::string encodeForm(const FormFields& fields) {
+  std::string body;
+  for (const auto& [key, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += urlEncode(key) + '=' + urlEncode(value);
+  }
+  return body;
+}
+
+// The request as the module log shows it: decoded "k=v&k2=v2", before masking.
+std::string formForRecord(const FormFields& fields) {
+  std::string text;
+  for (const auto& [key, value] : fields) {
+    if (!text.empty()) text += '&';
+    text += key + '=' + value;
+  }
+  return text;
+}
+
+std::string stringField(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+int64_t intField(const json& object, const char* key, int64_t fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (it->is_number()) return it->get<int64_t>();
+  if (it->is_string()) {
+    try {
+      return std::stoll(it->get<std::string>());
+    } catch (const std::exception&) {
+      return fallback;
+    }
+  }
+  return fallback;
+}
+
+double numberField(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(key);
+  if (it == object.end()) return 0;
+  if (it->is_number()) return it->get<double>();
+  if (it->is_string()) {
+    try {
+      return std::stod(it->get<std::string>());
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+bool boolField(const json& object, const char* key, bool fallback = false) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_number()) return it->get<double>() != 0;
+  if (it->is_string()) return it->get<std::string>() == "true" || it->get<std::string>() == "yes";
+  return fallback;
+}
+
+const json& arrayField(const json& object, const char* key) {
+  static const json kEmpty = json::array();
+  if (!object.is_object()) return kEmpty;
+  auto it = object.find(key);
+  return it != object.end() && it->is_array() ? *it : kEmpty;
+}
+
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool containsIgnoreCase(const std::vector<std::string>& names, const std::string& name) {
+  const std::string wanted = lowercase(name);
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return lowercase(n) == wanted; });
+}
+
+// The codes DSM reports in data.errors of a success (ints or {"code":N} objects).
+bool errorsContain(const json& data, int code) {
+  for (const json& e : arrayField(data, "errors")) {
+    if (e.is_number_integer() && e.get<int>() == code) return true;
+    if (e.is_object() && intField(e, "code", 0) == code) return true;
+  }
+  return false;
+}
+
+User parseUser(const json& j) {
+  User u;
+  u.name = stringField(j, "name");
+  u.uid = intField(j, "uid", -1);
+  u.description = stringField(j, "description");
+  u.email = stringField(j, "email");
+  u.expired = stringField(j, "expired");
+  return u;
+}
+
+const json kUserFields = json::array({"email", "description", "expired", "uid"});
+
+double elapsedMs(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+// Construction
+
+HttpClient::HttpClient(Endpoint endpoint)
+    : endpoint_(std::move(endpoint)), transport_(std::make_unique<detail::Transport>(endpoint_)) {}
+
+HttpClient::~HttpClient() = default;
+
+std::shared_ptr<Client> makeHttpClient(const Endpoint& endpoint) { return std::make_shared<HttpClient>(endpoint); }
+
+ClientPool::Factory httpClientFactory() {
+  return [](const Endpoint& e) { return makeHttpClient(e); };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One HTTP request
+
+HttpClient::Reply HttpClient::send(const std::string& path, const std::string& api, const std::string& method,
+                                   int version, const json& params, const Session* session, bool json_values) {
+  FormFields fields{{"api", api}, {"version", std::to_string(version)}, {"method", method}};
+  std::vector<std::string> secrets{endpoint_.password};
+  for (const auto& [key, value] : params.items()) {
+    fields.emplace_back(key, formValue(value, json_values));
+    if (isSecretKey(key) && value.is_string()) secrets.push_back(value.get<std::string>());
+  }
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (session != nullptr) {
+    fields.emplace_back("_sid", session->sid);
+    secrets.push_back(session->sid);
+    if (!session->synotoken.empty()) {
+      fields.emplace_back("SynoToken", session->synotoken);
+      headers.emplace_back("X-SYNO-TOKEN", session->synotoken);
+      secrets.push_back(session->synotoken);
+    }
+  }
+
+  CallRecord record;
+  record.api = api;
+  record.method = method;
+  record.version = version;
+  record.request = scrubSecretValues(maskFormSecrets(formForRecord(fields)), secrets);
+
+  const auto start = std::chrono::steady_clock::now();
+  detail::HttpReply http;
+  try {
+    http = transport_->postForm("/webapi/" + path, encodeForm(fields), headers);
+  } catch (const DsmError& e) {
+    record.elapsed_ms = elapsedMs(start);
+    record.response = e.what();
+    CallRecorder::record(std::move(record));
+    spdlog::debug("DSM {} {} v{} at {}: {} after {:.1f} ms", api, method, version, endpoint_.baseUrl(), e.code(),
+                  elapsedMs(start));
+    throw;
+  }
+  record.elapsed_ms = elapsedMs(start);
+  record.http_status = http.status;
+  json body = json::parse(http.body, nullptr, false);
+  // The login answer carries the new sid: scrub it too (the key masking already covers it).
+  if (body.is_object() && body.contains("data")) {
+    for (const char* key : {"sid", "synotoken", "device_id", "did"}) {
+      const std::string value = stringField(body["data"], key);
+      if (!value.empty()) secrets.push_back(value);
+    }
+  }
+  record.response = truncateUtf8(scrubSecretValues(maskJsonSecrets(http.body), secrets), kMaxRecordedResponse);
+  CallRecorder::record(std::move(record));
+
+  const bool envelope_ok = body.is_object() && body.contains("success") && body["success"].is_boolean();
+  std::string outcome = "not DSM JSON";
+  if (envelope_ok)
+    outcome = body["success"].get<bool>() ? "ok" : "error " + stringField(body.value("error", json::object()), "code");
+  spdlog::debug("DSM {} {} v{} at {}: HTTP {} {} in {:.1f} ms", api, method, version, endpoint_.baseUrl(), http.status,
+                outcome, elapsedMs(start));
+
+  if (http.status >= 500) {
+    throw DsmError("dsm_unreachable",
+                   "Cannot reach DSM at " + endpoint_.baseUrl() + ": its web server answered HTTP " +
+                       std::to_string(http.status) + " (DSM may be starting, updating or overloaded). Try again later.",
+                   api, method);
+  }
+  if (http.status != 200 || !envelope_ok) {
+    std::string what = "answered HTTP " + std::to_string(http.status);
+    const auto first = http.body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && http.body[first] == '<') {
+      what += " with an HTML page";
+    } else if (http.status == 200) {
+      what += " with something that is not a DSM JSON answer";
+    }
+    throw DsmError("dsm_protocol",
+                   "The NAS at " + endpoint_.baseUrl() + " " + what + " to " + api + " " + method +
+                       ": this does not look like DSM: wrong port or SSL setting? Check the port and the SSL option "
+                       "of the server in WHMCS (DSM serves HTTP on 5000 and HTTPS on 5001 by default).",
+                   api, method);
+  }
+
+  Reply reply;
+  reply.success = body["success"].get<bool>();
+  if (reply.success) {
+    reply.data = body.contains("data") ? body["data"] : json();
+  } else {
+    reply.error = body.contains("error") ? body["error"] : json::object();
+    reply.code = static_cast<int>(intField(reply.error, "code", 100));
+  }
+  return reply;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Discovery
+
+std::shared_ptr<const HttpClient::ApiTable> HttpClient::apis() {
+  {
+    std::lock_guard<std::mutex> lock(apis_mutex_);
+    if (apis_) return apis_;
+  }
+  return discover();
+}
+
+std::shared_ptr<const HttpClient::ApiTable> HttpClient::discover() {
+  std::lock_guard<std::mutex> lock(apis_mutex_);  // concurrent callers wait for one discovery
+  if (apis_) return apis_;
+  const json params = {{"query", "all"}};
+  Reply reply;
+  try {
+    reply = send("query.cgi", kInfoApi, "query", 1, params, nullptr, false);
+  } catch (const DsmError& e) {
+    // DSM 7 reports Info on entry.cgi; a build without query.cgi answers 404 or an HTML page there.
+    if (e.code() != "dsm_protocol") throw;
+    spdlog::debug("DSM at {}: query.cgi unusable, trying entry.cgi", endpoint_.baseUrl());
+    reply = send("entry.cgi", kInfoApi, "query", 1, params, nullptr, false);
+  }
+  if (!reply.success) throw errorFor(kInfoApi, "query", reply.code);
+
+  auto table = std::make_shared<ApiTable>();
+  if (reply.data.is_object()) {
+    for (const auto& [name, entry] : reply.data.items()) {
+      if (!entry.is_object()) continue;
+      ApiInfo info;
+      info.path = stringField(entry, "path");
+      info.min_version = static_cast<int>(intField(entry, "minVersion", 1));
+      info.max_version = static_cast<int>(intField(entry, "maxVersion", info.min_version));
+      if (!info.path.empty()) table->emplace(name, info);
+    }
+  }
+  if (table->count(kAuthApi) == 0) {
+    throw DsmError("dsm_protocol",
+                   "The NAS at " + endpoint_.baseUrl() +
+                       " answered SYNO.API.Info without SYNO.API.Auth: this does not look like DSM: wrong port or "
+                       "SSL setting?",
+                   kInfoApi, "query");
+  }
+  apis_ = std::move(table);
+  return apis_;
+}
+
+bool HttpClient::hasApi(const std::string& api) { return apis()->count(api) > 0; }
+
+HttpClient::ApiInfo HttpClient::requireApi(const std::string& api, int version, const std::string& method) {
+  auto table = apis();
+  auto it = table->find(api);
+  if (it == table->end()) {
+    throw DsmError("dsm_api",
+                   "The NAS at " + endpoint_.baseUrl() + " does not offer the DSM API " + api + " (needed for " +
+                       method + "). puqSynology needs DSM 7 with the standard Control Panel APIs.",
+                   api, method);
+  }
+  if (version < it->second.min_version || version > it->second.max_version) {
+    throw DsmError("dsm_api",
+                   "The NAS at " + endpoint_.baseUrl() + " offers " + api + " in versions " +
+                       std::to_string(it->second.min_version) + " to " + std::to_string(it->second.max_version) +
+                       ", but " + method + " needs version " + std::to_string(version) + ".",
+                   api, method);
+  }
+  return it->second;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Session: one per client, single-flight login
+
+HttpClient::Session HttpClient::obtainSession(const Session* expired) {
+  std::unique_lock<std::mutex> lock(session_mutex_);
+  while (login_running_) {
+    login_finished_.wait(lock);
+    if (!login_running_) {
+      // Share the outcome of the login we waited for; repeated wrong-password logins get the IP
+      // blocked, and a renewed session serves every caller that lost the old one.
+      if (session_) return *session_;
+      if (last_login_error_) std::rethrow_exception(last_login_error_);
+    }
+  }
+  if (session_ && (expired == nullptr || session_->attempt != expired->attempt)) return *session_;
+
+  session_.reset();
+  login_running_ = true;
+  const uint64_t attempt = ++login_attempts_;
+  lock.unlock();
+  try {
+    Session session = login(attempt);
+    lock.lock();
+    session_ = session;
+    last_login_error_ = nullptr;
+    login_running_ = false;
+    login_finished_.notify_all();
+    return session;
+  } catch (...) {
+    if (!lock.owns_lock()) lock.lock();
+    last_login_error_ = std::current_exception();
+    login_running_ = false;
+    login_finished_.notify_all();
+    throw;
+  }
+}
+
+HttpClient::Session HttpClient::login(uint64_t attempt) {
+  auto table = apis();
+  const ApiInfo& auth = table->at(kAuthApi);
+  // The highest version Info offers: on DSM 7 writes need a sid minted with Auth v7.
+  const int version = auth.max_version;
+  const json params = {{"account", endpoint_.username},
+                       {"passwd", endpoint_.password},
+                       {"session", kSessionName},
+                       {"format", "sid"},
+                       {"enable_syno_token", "yes"}};
+  Reply reply = send(auth.path, kAuthApi, "login", version, params, nullptr, false);
+  if (!reply.success) throw errorFor(kAuthApi, "login", reply.code);
+  Session session;
+  session.sid = stringField(reply.data, "sid");
+  session.synotoken = stringField(reply.data, "synotoken");
+  session.auth_version = version;
+  session.auth_path = auth.path;
+  session.attempt = attempt;
+  if (session.sid.empty()) {
+    throw DsmError("dsm_protocol",
+                   "The NAS at " + endpoint_.baseUrl() + " accepted the login but returned no session id.", kAuthApi,
+                   "login");
+  }
+  spdlog::debug("DSM login to {} as {} (Auth v{})", endpoint_.baseUrl(), endpoint_.username, version);
+  return session;
+}
+
+void HttpClient::logout() noexcept {
+  std::optional<Session> session;
+  {
+    std::lock_guard<std::mutex> lock(session_mutex_);
+    session.swap(session_);
+  }
+  if (!session) return;
+  try {
+    send(session->auth_path, kAuthApi, "logout", session->auth_version, {{"session", kSessionName}}, &*session, false);
+  } catch (const std::exception& e) {
+    spdlog::debug("DSM logout from {} failed: {}", endpoint_.baseUrl(), e.what());
+  } catch (...) {
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Calls
+
+HttpClient::Reply HttpClient::callWithSession(const std::string& api, const std::string& method, int version,
+                                              const json& params) {
+  const ApiInfo info = requireApi(api, version, method);
+  const bool json_values = !takesRawValues(api);
+  Session session = obtainSession(nullptr);
+  Reply reply = send(info.path, api, method, version, params, &session, json_values);
+  if (!reply.success && isSessionLost(reply.code)) {
+    // At most one re-login per call, shared with every caller that lost the same session.
+    spdlog::debug("DSM session at {} lost (code {}), logging in again", endpoint_.baseUrl(), reply.code);
+    session = obtainSession(&session);
+    reply = send(info.path, api, method, version, params, &session, json_values);
+  }
+  return reply;
+}
+
+json HttpClient::callOrThrow(const std::string& api, const std::string& method, int version, const json& params) {
+  Reply reply = callWithSession(api, method, version, params);
+  if (!reply.success) throw errorFor(api, method, reply.code);
+  return reply.data;
+}
+
+HttpClient::Reply HttpClient::callReply(const std::string& api, const std::string& method, const json& params,
+                                        int version) {
+  if (version == 0) {
+    auto table = apis();
+    auto it = table->find(api);
+    version = it != table->end() ? it->second.max_version : 1;
+  }
+  return callWithSession(api, method, version, params.is_null() ? json::object() : params);
+}
+
+json HttpClient::call(const std::string& api, const std::string& method, const json& params, int version) {
+  Reply reply = callReply(api, method, params, version);
+  if (!reply.success) throw errorFor(api, method, reply.code);
+  return reply.data;
+}
+
+DsmError HttpClient::errorFor(const std::string& api, const std::string& method, int code) const {
+  const std::string where =
+      " (DSM error " + std::to_string(code) + " on " + api + " " + method + " at " + endpoint_.baseUrl() + ")";
+  const std::string account = "'" + endpoint_.username + "'";
+  if (api == kAuthApi) {
+    switch (code) {
+      case 400:
+        return DsmError("dsm_auth",
+                        "DSM rejected the login of " + account +
+                            ": no such account or incorrect password. Check the username and password of the "
+                            "server in WHMCS." +
+                            where,
+                        api, method, code);
+      case 401:
+        return DsmError("dsm_auth",
+                        "The DSM account " + account +
+                            " is disabled. Enable it on the NAS or use another administrator account for the "
+                            "server in WHMCS." +
+                            where,
+                        api, method, code);
+      case 402:
+        return DsmError("dsm_auth", "DSM denied the login of " + account + ": permission denied." + where, api, method,
+                        code);
+      case 403:
+      case 404:
+      case 406:
+        return DsmError("dsm_otp",
+                        "The DSM account " + account +
+                            " has 2-step verification; use an account without it for the server in WHMCS." + where,
+                        api, method, code);
+      case 407:
+        return DsmError("dsm_auth",
+                        "DSM blocks logins from this IP address (too many failed logins). Unblock it on the NAS "
+                        "(Control Panel > Security > Protection) and check the password of the server in WHMCS." +
+                            where,
+                        api, method, code);
+      case 408:
+      case 409:
+      case 410:
+      case 411:
+        return DsmError("dsm_auth",
+                        "The DSM account " + account + " cannot log in: " + describeDsmCode(api, code) +
+                            ". Sign in to DSM as this account once to fix it, then update the password of the "
+                            "server in WHMCS." +
+                            where,
+                        api, method, code);
+      default:
+        break;
+    }
+  }
+  if (code == 105) {
+    return DsmError("dsm_permission",
+                    "The DSM account " + account + " may not call " + api + " " + method +
+                        ": it must be a member of the administrators group." + where,
+                    api, method, code);
+  }
+  if (code == 3107 && api.rfind(kUserApi, 0) == 0) {
+    return DsmError("dsm_user_exists", "The DSM user already exists." + where, api, method, code);
+  }
+  return DsmError("dsm_api", api + " " + method + " failed: " + describeDsmCode(api, code) + "." + where, api, method,
+                  code);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// System
+
+DsmInfo HttpClient::info() {
+  const json data = callOrThrow("SYNO.DSM.Info", "getinfo", 2, json::object());
+  DsmInfo info;
+  info.model = stringField(data, "model");
+  info.version = stringField(data, "version");
+  info.version_string = stringField(data, "version_string");
+  info.serial = stringField(data, "serial");
+  info.ram_mb = intField(data, "ram", 0);
+  static const std::regex kVersion(R"(DSM (\d+)\.(\d+))");
+  std::smatch match;
+  if (std::regex_search(info.version_string, match, kVersion)) {
+    info.major = std::stoi(match[1].str());
+    info.minor = std::stoi(match[2].str());
+  }
+  return info;
+}
+
+bool HttpClient::isAdministrator() {
+  const Reply reply = callWithSession(kUserApi, "list", 1, {{"type", "local"}, {"offset", 0}, {"limit", 1}});
+  if (reply.success) return true;
+  if (reply.code == 105) return false;
+  throw errorFor(kUserApi, "list", reply.code);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Users
+
+std::vector<User> HttpClient::listUsers() {
+  const json data =
+      callOrThrow(kUserApi, "list", 1, {{"type", "local"}, {"offset", 0}, {"limit", -1}, {"additional", kUserFields}});
+  std::vector<User> users;
+  for (const json& u : arrayField(data, "users")) users.push_back(parseUser(u));
+  return users;
+}
+
+std::optional<User> HttpClient::getUser(const std::string& name) {
+  const Reply reply = callWithSession(kUserApi, "get", 1, {{"name", name}, {"additional", kUserFields}});
+  if (!reply.success) {
+    if (reply.code == 3106) return std::nullopt;
+    throw errorFor(kUserApi, "get", reply.code);
+  }
+  const json& users = arrayField(reply.data, "users");
+  if (users.empty()) return std::nullopt;
+  return parseUser(users.front());
+}
+
+User HttpClient::createUser(const NewUser& user) {
+  const json params = {{"name", user.name},           {"password", user.password}, {"description", user.description},
+                       {"email", user.email},         {"expired", "normal"},       {"cannot_chg_passwd", false},
+                       {"passwd_never_expire", true}, {"notify_by_email", false},  {"send_password", false}};
+  const json data = callOrThrow(kUserApi, "create", 1, params);
+  User created;
+  created.name = data.contains("name") ? stringField(data, "name") : user.name;
+  created.uid = intField(data, "uid", -1);
+  created.description = user.description;
+  created.email = user.email;
+  created.expired = "normal";
+  return created;
+}
+
+DeleteResult HttpClient::deleteUser(const std::string& name) {
+  // Find the user first: what DSM's delete answers for a missing name is not documented, and get
+  // has been seen answering a false 3106, so a 3106 is confirmed with a (case-insensitive) list scan.
+  std::string exact_name = name;
+  if (!getUser(name)) {
+    const std::string wanted = lowercase(name);
+    const std::vector<User> users = listUsers();
+    auto it = std::find_if(users.begin(), users.end(), [&](const User& u) { return lowercase(u.name) == wanted; });
+    if (it == users.end()) return DeleteResult::NotFound;
+    exact_name = it->name;
+  }
+  const Reply reply = callWithSession(kUserApi, "delete", 1, {{"name", json::array({exact_name})}});
+  if (!reply.success) {
+    if (reply.code == 3106) return DeleteResult::NotFound;
+    throw errorFor(kUserApi, "delete", reply.code);
+  }
+  // A success carries errors:[3102] even when the user is gone (harmless); 3106 there means not found.
+  if (errorsContain(reply.data, 3106)) return DeleteResult::NotFound;
+  return DeleteResult::Deleted;
+}
+
+void HttpClient::setUserExpired(const std::string& name, const std::string& expired) {
+  callOrThrow(kUserApi, "set", 1, {{"name", name}, {"expired", expired}});
+}
+
+void HttpClient::setUserPassword(const std::string& name, const std::string& password) {
+  // Only name and password: stray fields in set can flip other attributes.
+  callOrThrow(kUserApi, "set", 1, {{"name", name}, {"password", password}});
+}
+
+PasswordPolicy HttpClient::passwordPolicy() {
+  PasswordPolicy policy;
+  if (!hasApi(kPolicyApi)) return policy;
+  const json data = callOrThrow(kPolicyApi, "get", 1, json::object());
+  const json strong = data.is_object() && data.contains("strong_password") ? data["strong_password"] : json::object();
+  policy.present = true;
+  policy.exclude_username = boolField(strong, "exclude_username");
+  policy.included_numeric_char = boolField(strong, "included_numeric_char");
+  policy.included_special_char = boolField(strong, "included_special_char");
+  policy.mixed_case = boolField(strong, "mixed_case");
+  policy.min_length_enable = boolField(strong, "min_length_enable");
+  policy.min_length = static_cast<int>(intField(strong, "min_length", 0));
+  return policy;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Groups
+
+std::vector<Group> HttpClient::listGroups() {
+  const json data =
+      callOrThrow(kGroupApi, "list", 1, {{"type", "local"}, {"offset", 0}, {"limit", -1}, {"name_only", false}});
+  std::vector<Group> groups;
+  for (const json& g : arrayField(data, "groups")) {
+    groups.push_back({stringField(g, "name"), stringField(g, "description"), intField(g, "gid", -1)});
+  }
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.name < b.name; });
+  return groups;
+}
+
+std::vector<std::string> HttpClient::listGroupMembers(const std::string& group) {
+  const json data =
+      callOrThrow(kMemberApi, "list", 1, {{"group", group}, {"offset", 0}, {"limit", -1}, {"ingroup", true}});
+  std::vector<std::string> names;
+  for (const json& u : arrayField(data, "users")) names.push_back(stringField(u, "name"));
+  return names;
+}
+
+std::vector<std::string> HttpClient::verifiedMembers(const std::string& group, const std::vector<std::string>& names,
+                                                     bool expect_present, const std::string& method) {
+  const std::vector<std::string> members = listGroupMembers(group);
+  std::vector<std::string> wrong;
+  for (const auto& name : names) {
+    if (containsIgnoreCase(members, name) != expect_present) wrong.push_back(name);
+  }
+  if (!wrong.empty()) {
+    throw DsmError("dsm_api",
+                   "DSM answered success to " + std::string(kMemberApi) + " " + method + " but " + joinNames(wrong) +
+                       (expect_present ? " are still not members of " : " are still members of ") + "the group '" +
+                       group + "' on " + endpoint_.baseUrl() + ".",
+                   kMemberApi, method);
+  }
+  return members;
+}
+
+void HttpClient::addGroupMembers(const std::string& group, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  callOrThrow(kMemberApi, "add", 1, {{"group", group}, {"name", names}});
+  verifiedMembers(group, names, true, "add");  // add answers success even when it did nothing
+}
+
+void HttpClient::removeGroupMembers(const std::string& group, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  callOrThrow(kMemberApi, "remove", 1, {{"group", group}, {"name", names}});
+  verifiedMembers(group, names, false, "remove");
+}
+
+std::vector<std::string> HttpClient::userGroups(const std::string& name) {
+  const json data = callOrThrow("SYNO.Core.User.Group", "get", 1, {{"name", name}});
+  std::vector<std::string> groups;
+  for (const json& g : arrayField(data, "groups")) {
+    groups.push_back(g.is_string() ? g.get<std::string>() : stringField(g, "name"));
+  }
+  return groups;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Home service
+
+HomeService HttpClient::homeService() {
+  const json data = callOrThrow(kHomeApi, "get", 1, json::object());
+  return {boolField(data, "enable"), stringField(data, "location")};
+}
+
+void HttpClient::enableHomeService(const std::string& location) {
+  const json current = callOrThrow(kHomeApi, "get", 1, json::object());
+  if (boolField(current, "enable") && stringField(current, "location") == location) return;
+  const json data = callOrThrow(kHomeApi, "set", 1,
+                                {{"enable", true},
+                                 {"location", location},
+                                 {"enable_recycle_bin", boolField(current, "enable_recycle_bin", true)}});
+  // On real hardware set may run as a task: poll status until it finishes.
+  const std::string task_id = stringField(data, "task_id");
+  if (task_id.empty()) return;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(endpoint_.timeout_ms, 1000) * 2);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const json status = callOrThrow(kHomeApi, "status", 1, {{"task_id", task_id}});
+    if (boolField(status, "finish", true)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  throw DsmError("dsm_timeout",
+                 "Enabling the user home service on " + endpoint_.baseUrl() + " did not finish in time (task " +
+                     task_id + "). Check Control Panel > User & Group > Advanced on the NAS.",
+                 kHomeApi, "set");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Usage and compound
+
+json HttpClient::compound(const json& requests, bool parallel, bool stop_when_error) {
+  if (!requests.is_array()) throw BadRequest("compound(): requests must be a JSON array");
+  const json data = callOrThrow(
+      kCompoundApi, "request", 1,
+      {{"mode", parallel ? "parallel" : "sequential"}, {"stop_when_error", stop_when_error}, {"compound", requests}});
+  if (!data.is_object() || !data.contains("result") || !data["result"].is_array()) {
+    throw DsmError("dsm_protocol",
+                   "The NAS at " + endpoint_.baseUrl() + " answered SYNO.Entry.Request without data.result.",
+                   kCompoundApi, "request");
+  }
+  return data["result"];
+}
+
+namespace {
+
+UserUsage parseUsage(const std::string& name, const json& sub) {
+  UserUsage usage;
+  usage.name = name;
+  if (!boolField(sub, "success")) {
+    usage.error_code =
+        static_cast<int>(intField(sub.is_object() ? sub.value("error", json::object()) : json(), "code", 100));
+    return usage;
+  }
+  usage.found = true;
+  const json data = sub.is_object() ? sub.value("data", json::object()) : json::object();
+  double homes_quota = 0;
+  double max_quota = 0;
+  for (const json& volume : arrayField(data, "user_quota")) {
+    const json& shares = arrayField(volume, "shares");
+    if (shares.empty()) {  // a volume-level quota (ext4): the entry itself carries the numbers
+      usage.used_mb += numberField(volume, "used");
+      max_quota = std::max(max_quota, numberField(volume, "quota"));
+    }
+    for (const json& share : shares) {
+      usage.used_mb += numberField(share, "used");
+      const double quota = numberField(share, "quota");
+      if (stringField(share, "name") == "homes" && quota > 0) homes_quota = quota;
+      max_quota = std::max(max_quota, quota);
+    }
+  }
+  usage.quota_mb = homes_quota > 0 ? homes_quota : max_quota;
+  return usage;
+}
+
+}  // namespace
+
+std::vector<UserUsage> HttpClient::usage(const std::vector<std::string>& names, size_t batch_size,
+                                         size_t max_in_flight) {
+  if (names.empty()) return {};
+  batch_size = std::max<size_t>(batch_size, 1);
+  max_in_flight = std::max<size_t>(max_in_flight, 1);
+  requireApi(kQuotaApi, 1, "get");
+  requireApi(kCompoundApi, 1, "request");
+  obtainSession(nullptr);  // log in once here, not racing from every worker
+
+  std::vector<UserUsage> results(names.size());
+  const size_t batches = (names.size() + batch_size - 1) / batch_size;
+  auto runBatch = [&](size_t batch) {
+    const size_t begin = batch * batch_size;
+    const size_t end = std::min(names.size(), begin + batch_size);
+    json requests = json::array();
+    for (size_t i = begin; i < end; ++i) {
+      requests.push_back(
+          {{"api", kQuotaApi}, {"method", "get"}, {"version", 1}, {"name", names[i]}, {"support_share_quota", true}});
+    }
+    const json result = compound(requests, true, false);
+    if (result.size() != end - begin) {
+      throw DsmError("dsm_protocol",
+                     "The NAS at " + endpoint_.baseUrl() + " answered " + std::to_string(result.size()) +
+                         " results to a compound request of " + std::to_string(end - begin) + ".",
+                     kCompoundApi, "request");
+    }
+    for (size_t i = begin; i < end; ++i) results[i] = parseUsage(names[i], result[i - begin]);
+  };
+
+  const size_t workers = std::min(max_in_flight, batches);
+  if (workers == 1) {
+    for (size_t b = 0; b < batches; ++b) runBatch(b);
+    return results;
+  }
+
+  // Workers pull batch numbers; each request uses its own pooled connection. CallRecorders are per
+  // thread, so each worker records into its own and the records are handed to the caller's after.
+  std::atomic<size_t> next_batch{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  std::vector<std::vector<CallRecord>> worker_records(workers);
+  std::vector<std::thread> threads;
+  threads.reserve(workers);
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      CallRecorder recorder;
+      for (size_t b = next_batch++; b < batches && !failed; b = next_batch++) {
+        try {
+          runBatch(b);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (!first_error) first_error = std::current_exception();
+          failed = true;
+        }
+      }
+      worker_records[w] = recorder.records();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& records : worker_records) {
+    for (auto& r : records) CallRecorder::record(std::move(r));
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  return results;
+}
+
+}  // namespace puq::dsm
