@@ -60,7 +60,8 @@ class SimNas {
 
   // The user as the simulator holds it (name compared case-insensitively), or null.
   nlohmann::json user(const std::string& name) const {
-    for (const auto& u : state()["users"]) {
+    const nlohmann::json all = state();  // keep the document alive while iterating over a part of it
+    for (const auto& u : all["users"]) {
       std::string a = u["name"], b = name;
       for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       for (auto& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
