@@ -196,7 +196,8 @@ TEST_CASE("Create and terminate through the API; secrets stay out of logs and ds
   auto groups = d.call("POST", "/v1/server/groups", json{{"server", server}}.dump());
   REQUIRE(groups->status == 200);
   std::vector<std::string> names;
-  for (const auto& g : json::parse(groups->body)["groups"]) names.push_back(g["name"]);
+  const json groups_answer = json::parse(groups->body);
+  for (const auto& g : groups_answer["groups"]) names.push_back(g["name"].get<std::string>());
   CHECK(std::find(names.begin(), names.end(), "10G") != names.end());
 
   auto test = d.call("POST", "/v1/server/test", json{{"server", server}}.dump());
