@@ -100,6 +100,7 @@ ApiServer::ApiServer(const Config& config, std::string secret, std::vector<Route
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
   http.set_keep_alive_max_count(100);
+  http.set_tcp_nodelay(true);
 
   for (auto& route : routes) {
     auto shared = std::make_shared<Route>(std::move(route));

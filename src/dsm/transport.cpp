@@ -131,6 +131,9 @@ std::unique_ptr<httplib::ClientImpl> Transport::connect() const {
   setTimeout(*connection, &httplib::ClientImpl::set_read_timeout, endpoint_.timeout_ms);
   setTimeout(*connection, &httplib::ClientImpl::set_write_timeout, endpoint_.timeout_ms);
   connection->set_keep_alive(true);
+  // Small request/response pairs on a kept-alive connection: without this, Nagle's algorithm and the
+  // peer's delayed ACK add ~40 ms to each DSM call.
+  connection->set_tcp_nodelay(true);
   connection->set_follow_location(false);  // a redirect is not DSM's API answering
   return connection;
 }

@@ -194,6 +194,7 @@ void Simulator::Impl::configure(httplib::Server& server, bool with_control) {
   const size_t threads = static_cast<size_t>(std::max(1, options.threads));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(16 * 1024 * 1024);
+  server.set_tcp_nodelay(true);  // as a NAS's nginx does; avoids Nagle + delayed-ACK stalls
   server.set_keep_alive_timeout(2);  // short, so that stop() never waits long for idle clients
   server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown";
