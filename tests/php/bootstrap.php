@@ -1,7 +1,7 @@
 <?php
 /**
  * WHMCS test harness: loads modules/servers/puqSynology the way WHMCS does and provides the WHMCS
- * functions the module uses (logModuleCall, localAPI, add_hook, encrypt, decrypt), backed by a WHMCS
+ * functions the module uses (logModuleCall, localAPI, add_hook, logActivity, encrypt, decrypt), backed by a WHMCS
  * database when one is configured (WHMCS_DB_*), plus WhmcsHarness: seeding helpers and a $params builder
  * that mirrors WHMCS (docs/php-module.md, "The harness").
  *
@@ -85,17 +85,39 @@ final class WhmcsHarness
      * own answer (lets unit tests run CreateAccount without a database)
      */
     public static $localApiHandler = null;
+    /** @var array[] every email localAPI('SendEmail') accepted: messagename, id, customvars (decoded), values */
+    public static $sentEmails = array();
+    /** @var string[] every logActivity message */
+    public static $activityLog = array();
+    /** @var int how many of the next SendEmail calls fail */
+    private static $failSends = 0;
+    /** @var string the message of those failures */
+    private static $failSendMessage = 'Sending Failed';
 
     /** @var PDO|null */
     private static $pdo = null;
 
-    /** Clears the module log, the localAPI and hook records and the localAPI override. */
+    /** Clears the module log, the localAPI, email, activity and hook records and the localAPI override. */
     public static function reset()
     {
         self::$moduleLog = array();
         self::$localApiCalls = array();
         self::$hooks = array();
         self::$localApiHandler = null;
+        self::$sentEmails = array();
+        self::$activityLog = array();
+        self::$failSends = 0;
+        self::$failSendMessage = 'Sending Failed';
+    }
+
+    /**
+     * The next $count SendEmail calls fail with $message (WHMCS's "Sending Failed" covers an SMTP error, an
+     * empty body, a hook abort), and nothing is recorded as sent.
+     */
+    public static function failNextSends($count, $message = 'Sending Failed')
+    {
+        self::$failSends = max(0, (int) $count);
+        self::$failSendMessage = (string) $message;
     }
 
     public static function env($name, $default = null)
@@ -291,9 +313,78 @@ final class WhmcsHarness
                 return self::apiUpdateClientProduct($values);
             case 'GetClientsProducts':
                 return self::apiGetClientsProducts($values);
+            case 'SendEmail':
+                return self::apiSendEmail($values);
             default:
                 return array('result' => 'error', 'message' => 'Unknown command');
         }
+    }
+
+    /**
+     * SendEmail (api-reference/sendemail.md): messagename + id (a product template takes tblhosting.id) and
+     * customvars as base64(serialize(array)). Records the email instead of sending it.
+     */
+    private static function apiSendEmail(array $values)
+    {
+        $name = isset($values['messagename']) ? trim((string) $values['messagename']) : '';
+        $custom = isset($values['customsubject']) || isset($values['custommessage']);
+        if ($name === '' && !$custom) {
+            return array('result' => 'error', 'message' => 'Email Template not found');
+        }
+        $id = isset($values['id']) ? (int) $values['id'] : 0;
+        if ($id <= 0) {
+            return array('result' => 'error', 'message' => 'Sending Failed');
+        }
+        $vars = array();
+        if (isset($values['customvars'])) {
+            $vars = is_array($values['customvars']) ? $values['customvars']
+                : @unserialize(base64_decode((string) $values['customvars'], true), array('allowed_classes' => false));
+            if (!is_array($vars)) {
+                return array('result' => 'error', 'message' => 'customvars is not base64(serialize(array))');
+            }
+        }
+        if (self::$failSends > 0) {
+            self::$failSends--;
+            return array('result' => 'error', 'message' => self::$failSendMessage);
+        }
+        self::$sentEmails[] = array('messagename' => $name, 'id' => $id, 'customvars' => $vars, 'values' => $values);
+        return array('result' => 'success');
+    }
+
+    public static function logActivity($message)
+    {
+        self::$activityLog[] = (string) $message;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Templates and pages (support/WhmcsPages.php)
+    // ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Renders a module template (path relative to the module folder, e.g. templates/overview.tpl) with the
+     * real Smarty 3, the way WHMCS does: WHMCS's own variables, then the module's.
+     * @param array $vars templateVariables / vars of the module's answer
+     * @param array $whmcsVars WHMCS variables to assign first (defaults: serviceid, username, LANG, WEB_ROOT)
+     */
+    public static function renderTemplate($template, array $vars, array $whmcsVars = array())
+    {
+        return WhmcsPages::render($template, $vars, $whmcsVars);
+    }
+
+    /**
+     * A complete standalone HTML page: a minimal WHMCS client area around the rendered module output
+     * (its <style>/<script> blocks included). $options: title, breadcrumb, check (add the page check script
+     * of support/page-check.js), tab.
+     */
+    public static function clientPage($bodyHtml, array $options = array())
+    {
+        return WhmcsPages::clientPage($bodyHtml, $options);
+    }
+
+    /** A complete standalone WHMCS-admin-like services page with the AdminServicesTabFields rows. */
+    public static function adminServicePage(array $fields, array $options = array())
+    {
+        return WhmcsPages::adminServicePage($fields, $options);
     }
 
     private static function apiUpdateClientProduct(array $values)
@@ -691,6 +782,11 @@ function add_hook($hookPoint, $priority, $callable)
     WhmcsHarness::$hooks[] = array('hook' => $hookPoint, 'priority' => $priority, 'callable' => $callable);
 }
 
+function logActivity($message, $userId = 0)
+{
+    WhmcsHarness::logActivity($message);
+}
+
 function encrypt($string)
 {
     return WhmcsHarness::encrypt($string);
@@ -703,6 +799,9 @@ function decrypt($string)
 
 require_once __DIR__ . '/support/FakeDaemon.php';
 require_once __DIR__ . '/support/SimControl.php';
+require_once __DIR__ . '/support/WhmcsPages.php';
+require_once __DIR__ . '/support/UsageFixtures.php';
+require_once __DIR__ . '/support/ScreenshotPages.php';
 // The test base classes need PHPUnit; without it (a demo script driving the module through this harness)
 // only the WHMCS side is loaded.
 if (class_exists('PHPUnit\\Framework\\TestCase')) {

@@ -1,7 +1,7 @@
 <?php
 /**
  * The DSM simulator's control API (DSM_SIM_CONTROL_URL, src/sim/control.cpp): POST /control/groups,
- * GET /control/state, POST /control/reset. Used by the integration tests only.
+ * POST /control/usage, GET /control/state, POST /control/reset. Used by the integration tests only.
  */
 final class SimControl
 {
@@ -27,6 +27,15 @@ final class SimControl
     public function setGroups(array $groups)
     {
         return $this->request('POST', '/groups', array('groups' => $groups));
+    }
+
+    /**
+     * Sets the disk usage the simulator reports for existing users (POST /control/usage).
+     * @param array[] $users [{name, used_mb, quota_mb?}]
+     */
+    public function setUsage(array $users)
+    {
+        return $this->request('POST', '/usage', array('users' => $users));
     }
 
     public function state()

@@ -23,7 +23,8 @@ class ErrorsTest extends ModuleTestCase
 
         $this->assertStringContainsString('Is puq-synologyd running?', puqSynology_CreateAccount(self::serviceParams()));
         $tab = puqSynology_AdminServicesTabFields(self::serviceParams());
-        $this->assertStringContainsString('Is puq-synologyd running?', $tab['puqSynology']);
+        $this->assertStringContainsString('Is puq-synologyd running?', $tab['API connection']);
+        $this->assertCount(1, $tab, 'no second attempt for the usage when the daemon does not answer');
     }
 
     public function testDaemonUnreachableIsADaemonException()

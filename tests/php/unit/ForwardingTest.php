@@ -229,14 +229,24 @@ class ForwardingTest extends ModuleTestCase
         self::$daemon->respond('POST', '/v1/account/info', 200, array('username' => '7-42-<b>1234</b>',
             'exists' => true, 'expired' => 'normal', 'email' => 'ada@example.test', 'description' => 'Ada',
             'groups' => array('10G', 'users'), 'group' => '10G', 'dsm_calls' => array()));
+        self::$daemon->respond('POST', '/v1/usage/service', 200, UsageFixtures::serviceAnswer());
+        $tab = puqSynology_AdminServicesTabFields(self::serviceParams());
+        $this->assertSame(array('API connection', 'DSM user', 'State', 'Groups', 'Email', 'Disk usage', 'Usage history'),
+            array_keys($tab));
+        $this->assertStringContainsString('OK', $tab['API connection']);
         $this->assertSame(array(
-            'API connection' => 'OK',
             'DSM user' => '7-42-&lt;b&gt;1234&lt;/b&gt;',
             'State' => 'Active',
             'Groups' => '10G, users',
             'Email' => 'ada@example.test',
-        ), puqSynology_AdminServicesTabFields(self::serviceParams()));
-        $this->assertOnlyRequest('/v1/account/info', array('server' => self::expectedServer(), 'service_id' => 42));
+        ), array_slice($tab, 1, 4));
+        $requests = self::$daemon->requests();
+        $this->assertCount(2, $requests);
+        $this->assertSame('/v1/account/info', $requests[0]['path']);
+        $this->assertSame(array('server' => self::expectedServer(), 'service_id' => 42), $requests[0]['decoded']);
+        $this->assertSame('/v1/usage/service', $requests[1]['path']);
+        $this->assertSame(array('service_id' => 42, 'days' => 30), $requests[1]['decoded']);
+        $this->assertTrue($requests[1]['signature_valid']);
     }
 
     public function providerDsmStates()
@@ -262,8 +272,13 @@ class ForwardingTest extends ModuleTestCase
     {
         self::$daemon->respond('POST', '/v1/account/info', 502, array('error' => array('code' => 'dsm_unreachable',
             'message' => 'Cannot reach <the NAS> & retry')));
-        $this->assertSame(array('puqSynology' => 'Cannot reach &lt;the NAS&gt; &amp; retry'),
-            puqSynology_AdminServicesTabFields(self::serviceParams()));
+        self::$daemon->respond('POST', '/v1/usage/service', 200, UsageFixtures::serviceAnswer());
+        $tab = puqSynology_AdminServicesTabFields(self::serviceParams());
+        $this->assertStringContainsString('Cannot reach &lt;the NAS&gt; &amp; retry', $tab['API connection']);
+        $this->assertStringNotContainsString('<the NAS>', $tab['API connection']);
+        $this->assertArrayNotHasKey('DSM user', $tab);
+        // The usage comes from the database: it still shows while the NAS is unreachable.
+        $this->assertStringContainsString('6.4213 GB', $tab['Disk usage']);
     }
 
     public function testAdminServicesTabFieldsSaveReturnsNull()
@@ -274,24 +289,46 @@ class ForwardingTest extends ModuleTestCase
 
     public function testClientAreaOverview()
     {
+        self::$daemon->respond('POST', '/v1/usage/service', 200, UsageFixtures::serviceAnswer(
+            array('instruction_link' => 'https://docs.example.test/synology')));
         $area = puqSynology_ClientArea(self::serviceParams());
         $this->assertSame('templates/overview.tpl', $area['tabOverviewModuleOutputTemplate']);
         $this->assertSame('7-42-1234', $area['templateVariables']['puqUsername']);
         $this->assertSame('https://nas.example.test:5001', $area['templateVariables']['puqWebUrl']);
-        $this->assertSame('https://example.test/manual', $area['templateVariables']['puqInstructionUrl']);
+        $this->assertSame('https://docs.example.test/synology', $area['templateVariables']['puqInstructionUrl'],
+            'the link comes from the daemon\'s answer');
         $this->assertSame('Username', $area['templateVariables']['puqLang']['puqSynology_username']);
         $this->assertFileExists(PUQ_MODULE_DIR . '/' . $area['tabOverviewModuleOutputTemplate']);
-        $this->assertSame(array(), self::$daemon->requests());
+        $this->assertOnlyRequest('/v1/usage/service', array('service_id' => 42, 'days' => 30));
     }
 
     public function testClientAreaLinksOnlyWebAddresses()
     {
-        foreach (array('javascript:alert(1)', 'ftp://x/manual', 'https://a b', '//example.test') as $bad) {
-            $area = puqSynology_ClientArea(self::serviceParams(array('configoption7' => $bad)));
+        foreach (array('javascript:alert(1)', 'ftp://x/manual', 'https://a b', '//example.test', 'https://x/"><b>') as $bad) {
+            self::$daemon->respond('POST', '/v1/usage/service', 200, UsageFixtures::serviceAnswer(array('instruction_link' => $bad)));
+            $area = puqSynology_ClientArea(self::serviceParams());
             $this->assertSame('', $area['templateVariables']['puqInstructionUrl'], $bad);
         }
-        $area = puqSynology_ClientArea(self::serviceParams(array('configoption7' => ' HTTP://example.test/m?a=1 ')));
+        self::$daemon->respond('POST', '/v1/usage/service', 200,
+            UsageFixtures::serviceAnswer(array('instruction_link' => ' HTTP://example.test/m?a=1 ')));
+        $area = puqSynology_ClientArea(self::serviceParams());
         $this->assertSame('HTTP://example.test/m?a=1', $area['templateVariables']['puqInstructionUrl']);
+    }
+
+    public function testClientAreaWithoutTheDaemonFallsBackToTheProductLinkAndHidesThePassword()
+    {
+        putenv('PUQ_DAEMON_URL=http://127.0.0.1:' . FakeDaemon::freePort());
+        $area = puqSynology_ClientArea(self::serviceParams(array('configoption7' => 'javascript:alert(1)')));
+        $this->assertSame('', $area['templateVariables']['puqInstructionUrl']);
+        $area = puqSynology_ClientArea(self::serviceParams());
+        $vars = $area['templateVariables'];
+        $this->assertSame('templates/overview.tpl', $area['tabOverviewModuleOutputTemplate'], 'the page still shows');
+        $this->assertSame('https://example.test/manual', $vars['puqInstructionUrl']);
+        $this->assertSame('hidden', $vars['puqPasswordMode']);
+        $this->assertSame('', $vars['puqPassword']);
+        $this->assertNull($vars['puqUsage']);
+        $this->assertSame('The disk usage cannot be shown right now. Please try again later.', $vars['puqUsageError']);
+        $this->assertStringNotContainsString('127.0.0.1', json_encode($vars), 'no daemon details for the client');
     }
 
     public function testClientAreaOfAServiceNotProvisionedYetKeepsTheOverview()

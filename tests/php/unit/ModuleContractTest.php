@@ -39,6 +39,9 @@ class ModuleContractTest extends ModuleTestCase
             'UsageUpdate' => array('UsageUpdate', 'string'),
             'SyncUsage' => array('SyncUsage', 'string'),
             'LoaderEmailTemplates' => array('LoaderEmailTemplates', 'array'),
+            'ClientAreaAllowedFunctions' => array('ClientAreaAllowedFunctions', 'array'),
+            'UsageStatistics' => array('UsageStatistics', 'array'),
+            'InstallEmailTemplate' => array('InstallEmailTemplate', 'string'),
         );
     }
 
@@ -104,6 +107,8 @@ class ModuleContractTest extends ModuleTestCase
         $this->assertIsArray(puqSynology_TestConnection(null));
         $this->assertIsArray(puqSynology_ClientArea(null));
         $this->assertIsArray(puqSynology_AdminServicesTabFields(null));
+        $this->assertIsArray(puqSynology_UsageStatistics(null));
+        $this->assertIsString(puqSynology_InstallEmailTemplate(null));
     }
 
     public function testMetaData()
@@ -170,8 +175,18 @@ class ModuleContractTest extends ModuleTestCase
 
     public function testAdminCustomButtons()
     {
-        $this->assertSame(array('Sync usage now' => 'SyncUsage'), puqSynology_AdminCustomButtonArray());
-        $this->assertTrue(function_exists('puqSynology_SyncUsage'));
+        $this->assertSame(array('Sync usage now' => 'SyncUsage', 'Install email template' => 'InstallEmailTemplate'),
+            puqSynology_AdminCustomButtonArray());
+        foreach (puqSynology_AdminCustomButtonArray() as $function) {
+            $this->assertTrue(function_exists('puqSynology_' . $function), $function);
+        }
+    }
+
+    public function testClientAreaButtonsAndAllowedFunctions()
+    {
+        $this->assertSame(array('Used space statistics' => 'UsageStatistics'), puqSynology_ClientAreaCustomButtonArray());
+        $this->assertSame(array('UsageStatistics'), puqSynology_ClientAreaAllowedFunctions());
+        $this->assertTrue(function_exists('puqSynology_UsageStatistics'));
     }
 
     public function testTheModuleFileRefusesDirectAccess()
@@ -200,7 +215,8 @@ class ModuleContractTest extends ModuleTestCase
         $expected = array('metadata', 'configoptions', 'loadergroups', 'loaderemailtemplates', 'testconnection',
             'createaccount', 'terminateaccount', 'suspendaccount', 'unsuspendaccount', 'changepassword',
             'changepackage', 'usageupdate', 'adminservicestabfields', 'adminservicestabfieldssave',
-            'admincustombuttonarray', 'syncusage', 'clientarea');
+            'admincustombuttonarray', 'syncusage', 'clientarea', 'clientareacustombuttonarray',
+            'clientareaallowedfunctions', 'usagestatistics', 'installemailtemplate');
         $functions = array();
         foreach (get_defined_functions()['user'] as $function) {
             if (strpos($function, 'puqsynology_') === 0) {

@@ -18,10 +18,17 @@ require_once __DIR__ . '/lib/DaemonClient.php';
 require_once __DIR__ . '/lib/Redactor.php';
 require_once __DIR__ . '/lib/Server.php';
 require_once __DIR__ . '/lib/Module.php';
+require_once __DIR__ . '/lib/Usage.php';
+require_once __DIR__ . '/lib/Charts.php';
+require_once __DIR__ . '/lib/ClientView.php';
+require_once __DIR__ . '/lib/AdminTab.php';
 
+use WHMCS\Module\Server\PuqSynology\AdminTab;
+use WHMCS\Module\Server\PuqSynology\ClientView;
 use WHMCS\Module\Server\PuqSynology\DaemonException;
 use WHMCS\Module\Server\PuqSynology\Module;
 use WHMCS\Module\Server\PuqSynology\Server;
+use WHMCS\Module\Server\PuqSynology\Usage;
 
 function puqSynology_MetaData()
 {
@@ -317,30 +324,60 @@ function puqSynology_UsageUpdate($params = array())
     }
 }
 
-/** @return array label => HTML (escaped) */
+/**
+ * The service's tab in the admin area: the DSM user (POST /v1/account/info, asks the NAS) and the disk usage
+ * with its history (POST /v1/usage/service, database only). Either part may fail alone; its row then shows
+ * the readable message. Never throws; every value is HTML-escaped.
+ * @return array label => HTML
+ */
 function puqSynology_AdminServicesTabFields($params = array())
 {
     $params = is_array($params) ? $params : array();
     try {
         $serviceId = Module::requireServiceId($params);
         $server = Server::requireFromParams($params);
-        $info = Module::call('AdminServicesTabFields', $params, '/v1/account/info',
-            array('server' => $server, 'service_id' => $serviceId));
     } catch (\Throwable $e) {
         return array('puqSynology' => Module::escape(Module::fail('AdminServicesTabFields', $params, $e)));
     }
-    $groups = isset($info['groups']) && is_array($info['groups']) ? $info['groups'] : array();
-    $names = array();
-    foreach ($groups as $group) {
-        $names[] = is_array($group) && isset($group['name']) ? (string) $group['name'] : (string) $group;
+    try {
+        $lang = Module::lang();
+        $fields = array();
+        try {
+            $info = Module::call('AdminServicesTabFields', $params, '/v1/account/info',
+                array('server' => $server, 'service_id' => $serviceId));
+            $groups = isset($info['groups']) && is_array($info['groups']) ? $info['groups'] : array();
+            $names = array();
+            foreach ($groups as $group) {
+                $names[] = is_array($group) && isset($group['name']) ? (string) $group['name'] : (string) $group;
+            }
+            $fields['API connection'] = AdminTab::okHtml();
+            $fields['DSM user'] = Module::escape(isset($info['username']) ? $info['username'] : '');
+            $fields['State'] = Module::escape(Module::dsmState($info));
+            $fields['Groups'] = Module::escape(implode(', ', $names));
+            $fields['Email'] = Module::escape(isset($info['email']) ? $info['email'] : '');
+        } catch (\Throwable $e) {
+            $fields['API connection'] = AdminTab::errorHtml(Module::fail('AdminServicesTabFields', $params, $e));
+            if ($e instanceof DaemonException && $e->getHttpStatus() === 0) {
+                // No answer from the daemon at all (not running, timeout, secret unreadable): asking again for
+                // the usage would only wait for the same failure.
+                return $fields;
+            }
+        }
+        $usageLabel = isset($lang['puqSynology_admin_disk_usage']) ? $lang['puqSynology_admin_disk_usage'] : 'Disk usage';
+        $historyLabel = isset($lang['puqSynology_admin_history']) ? $lang['puqSynology_admin_history'] : 'Usage history';
+        try {
+            $usage = Module::call('AdminServicesTabFields: usage', $params, '/v1/usage/service',
+                array('service_id' => $serviceId, 'days' => 30));
+            $summary = Usage::summary($usage);
+            $fields[$usageLabel] = AdminTab::usageHtml($summary, $lang);
+            $fields[$historyLabel] = AdminTab::historyHtml(Usage::dailyPoints($usage), $summary['unit'], $lang);
+        } catch (\Throwable $e) {
+            $fields[$usageLabel] = AdminTab::errorHtml(Module::fail('AdminServicesTabFields: usage', $params, $e));
+        }
+        return $fields;
+    } catch (\Throwable $e) {
+        return array('puqSynology' => Module::escape(Module::fail('AdminServicesTabFields', $params, $e)));
     }
-    return array(
-        'API connection' => 'OK',
-        'DSM user' => Module::escape(isset($info['username']) ? $info['username'] : ''),
-        'State' => Module::escape(Module::dsmState($info)),
-        'Groups' => Module::escape(implode(', ', $names)),
-        'Email' => Module::escape(isset($info['email']) ? $info['email'] : ''),
-    );
 }
 
 /** Nothing to save: the tab shows read-only data. */
@@ -351,7 +388,7 @@ function puqSynology_AdminServicesTabFieldsSave($params = array())
 
 function puqSynology_AdminCustomButtonArray()
 {
-    return array('Sync usage now' => 'SyncUsage');
+    return array('Sync usage now' => 'SyncUsage', 'Install email template' => 'InstallEmailTemplate');
 }
 
 /** Admin button "Sync usage now": reads this service's usage from DSM now. */
@@ -362,8 +399,47 @@ function puqSynology_SyncUsage($params = array())
 }
 
 /**
- * Client area overview: the DSM web interface address and the username. (The full client area, with
- * password, usage chart and history, comes with the daemon's usage routes.)
+ * Admin button "Install email template": the daemon adds the product email template
+ * "puqSynology Notification disk limit" (email/disk-limit.tpl.txt) to WHMCS when it is missing. Idempotent:
+ * an existing template (perhaps edited by the admin) is left as it is.
+ * @return string "success" or an error message
+ */
+function puqSynology_InstallEmailTemplate($params = array())
+{
+    $params = is_array($params) ? $params : array();
+    try {
+        // A button always comes with a service; without one (empty $params) nothing is sent.
+        Module::requireServiceId($params);
+        $answer = Module::call('InstallEmailTemplate', $params, '/v1/email-templates/install', array());
+        $name = isset($answer['name']) && is_scalar($answer['name']) ? (string) $answer['name'] : '';
+        Module::log('InstallEmailTemplate', array('route' => '/v1/email-templates/install'), $answer,
+            (!empty($answer['created']) ? 'Created the email template ' : 'The email template already exists: ') . $name,
+            Module::replaceVars($params));
+        return 'success';
+    } catch (\Throwable $e) {
+        return Module::fail('InstallEmailTemplate', $params, $e);
+    }
+}
+
+/** The client area's "Used space statistics" button (WHMCS lists it among the service's actions). */
+function puqSynology_ClientAreaCustomButtonArray()
+{
+    $lang = Module::lang();
+    $label = isset($lang['puqSynology_statistics']) ? $lang['puqSynology_statistics'] : 'Used space statistics';
+    return array($label => 'UsageStatistics');
+}
+
+/** Functions a client may call (modop=custom&a=...) besides the buttons. */
+function puqSynology_ClientAreaAllowedFunctions()
+{
+    return array('UsageStatistics');
+}
+
+/**
+ * Client area overview (tabOverviewModuleOutputTemplate, below WHMCS's billing overview): user manual button,
+ * web interface address, username, password per the product's "Show password", and the used/free pie with
+ * the figures of POST /v1/usage/service. When the daemon cannot answer, the address and username still show
+ * (with a notice instead of the usage, and the password hidden).
  */
 function puqSynology_ClientArea($params = array())
 {
@@ -382,18 +458,17 @@ function puqSynology_ClientArea($params = array())
                 ),
             );
         }
-        $manual = isset($params['configoption7']) ? trim((string) $params['configoption7']) : '';
-        if (!preg_match('#^https?://[^\s"<>]+$#i', $manual)) {
-            $manual = ''; // only a web address becomes a link (never javascript: or the like)
+        $serviceId = Module::requireServiceId($params);
+        $usage = null;
+        try {
+            $usage = Module::call('ClientArea', $params, '/v1/usage/service',
+                array('service_id' => $serviceId, 'days' => 30));
+        } catch (\Throwable $e) {
+            Module::fail('ClientArea', $params, $e); // the module log keeps the details; the client gets a notice
         }
         return array(
             'tabOverviewModuleOutputTemplate' => 'templates/overview.tpl',
-            'templateVariables' => array(
-                'puqUsername' => $username,
-                'puqWebUrl' => Server::webUrl($server),
-                'puqInstructionUrl' => $manual,
-                'puqLang' => $lang,
-            ),
+            'templateVariables' => ClientView::overview($params, $server, $usage, $lang),
         );
     } catch (\Throwable $e) {
         $message = Module::fail('ClientArea', $params, $e);
@@ -408,4 +483,39 @@ function puqSynology_ClientArea($params = array())
             'templateVariables' => array('usefulErrorHelper' => $message),
         );
     }
+}
+
+/**
+ * The "Used space statistics" page (a client custom function, legacy page form): the last 30 days and the
+ * monthly averages as bar charts, from POST /v1/usage/service. Always returns the page; a failure shows a
+ * notice on it (details in the module log).
+ * @return array templatefile, breadcrumb, vars
+ */
+function puqSynology_UsageStatistics($params = array())
+{
+    $params = is_array($params) ? $params : array();
+    $lang = array();
+    $serviceId = 0;
+    $usage = null;
+    try {
+        $lang = Module::lang();
+        $serviceId = Module::requireServiceId($params);
+        $usage = Module::call('UsageStatistics', $params, '/v1/usage/service',
+            array('service_id' => $serviceId, 'days' => 30));
+    } catch (\Throwable $e) {
+        Module::fail('UsageStatistics', $params, $e);
+        $usage = null;
+    }
+    try {
+        $vars = ClientView::statistics($serviceId, $usage, $lang);
+    } catch (\Throwable $e) {
+        Module::fail('UsageStatistics', $params, $e);
+        $vars = ClientView::statistics($serviceId, null, $lang);
+    }
+    $title = isset($lang['puqSynology_statistics']) ? $lang['puqSynology_statistics'] : 'Used space statistics';
+    return array(
+        'templatefile' => 'templates/statistics',
+        'breadcrumb' => array(ClientView::customUrl($serviceId, 'UsageStatistics') => $title),
+        'vars' => $vars,
+    );
 }
