@@ -8,13 +8,14 @@ PKGS=(
   libcpp-httplib-dev nlohmann-json3-dev libssl-dev libmariadb-dev libspdlog-dev catch2
   mariadb-server mariadb-client
   php-cli php-curl php-mbstring php-xml php-mysql phpunit smarty3
-  openssl curl ca-certificates
+  openssl curl ca-certificates python3
+  chromium fonts-dejavu-core  # the client area and admin tab are checked in headless Chromium
 )
-# Optional extras by flag: browser tests and fuzzing.
+# Optional extra: clang and its runtime for the libFuzzer targets (make fuzz).
 case "${1:-}" in
-  --with-browser) PKGS+=(chromium fonts-dejavu-core) ;;
   --with-fuzz) PKGS+=(clang libclang-rt-dev) ;;
-  --all) PKGS+=(chromium fonts-dejavu-core clang libclang-rt-dev) ;;
+  "") ;;
+  *) echo "usage: $0 [--with-fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -34,7 +34,7 @@ count_ctest "$LOG_DIR/ctest.log"
 
 step "PHP unit tests (PHPUnit)"
 php "$REPO_DIR/tools/php74-compat.php" "$REPO_DIR/php-shim" || status=1
-phpunit -c "$REPO_DIR/tests/php/phpunit.xml" --testsuite unit 2>&1 | tee "$LOG_DIR/phpunit-unit.log"
+PUQ_REQUIRE_CHROMIUM=1 phpunit -c "$REPO_DIR/tests/php/phpunit.xml" --testsuite unit 2>&1 | tee "$LOG_DIR/phpunit-unit.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count_phpunit "$LOG_DIR/phpunit-unit.log"
 
