@@ -194,6 +194,27 @@ class ProvisioningTest extends IntegrationTestCase
         $this->assertNull(SimControl::findUser(self::$sim->state(), $username));
     }
 
+    public function testServerSyncListsOurUsersWithTheirServiceAndState()
+    {
+        $serviceId = WhmcsHarness::seedService(WhmcsHarness::seedClient(), self::$productId, self::$serverId);
+        $this->assertSame('success', puqSynology_CreateAccount(WhmcsHarness::paramsForService($serviceId)), self::logDump());
+        $this->assertSame('success', puqSynology_SuspendAccount(WhmcsHarness::paramsForService($serviceId)), self::logDump());
+        $username = WhmcsHarness::row('tblhosting', $serviceId)['username'];
+
+        $result = puqSynology_ListAccounts(WhmcsHarness::paramsForServer(self::$serverId));
+        $this->assertTrue($result['success'], isset($result['error']) ? $result['error'] : '');
+        $rows = array();
+        foreach ($result['accounts'] as $account) {
+            $rows[$account['username']] = $account;
+        }
+        $this->assertArrayHasKey($username, $rows);
+        $this->assertSame('10G', $rows[$username]['product']);
+        $this->assertSame('Suspended', $rows[$username]['status']);
+        $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', $rows[$username]['created']);
+        $this->assertArrayNotHasKey(WhmcsHarness::env('DSM_ADMIN_USER'), $rows, 'administrators are not offered for import');
+        $this->assertSame('success', puqSynology_TerminateAccount(WhmcsHarness::paramsForService($serviceId)), self::logDump());
+    }
+
     public function testCreateWithoutAServerFailsWithoutACall()
     {
         $clientId = WhmcsHarness::seedClient();

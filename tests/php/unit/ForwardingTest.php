@@ -52,6 +52,35 @@ class ForwardingTest extends ModuleTestCase
             'port' => 5000, 'secure' => false, 'verify_tls' => false))));
     }
 
+    public function testListAccountsMapsNasUsersToServerSyncRows()
+    {
+        self::$daemon->respond('POST', '/v1/server/accounts', 200, array('accounts' => array(
+            array('username' => '7-42-1234', 'email' => 'ada@example.test', 'description' => 'WHMCS service #42',
+                'status' => 'Active', 'groups' => array('users', '10G'), 'service_id' => 42,
+                'created' => '2026-11-01 10:00:00'),
+            array('username' => 'legacy', 'email' => '', 'description' => '', 'status' => 'Suspended',
+                'groups' => array('users'), 'service_id' => 0, 'created' => ''),
+        ), 'dsm_calls' => array()));
+        $result = puqSynology_ListAccounts(self::serverParams());
+        $this->assertOnlyRequest('/v1/server/accounts', array('server' => self::expectedServer()));
+        $this->assertTrue($result['success']);
+        $this->assertCount(2, $result['accounts']);
+        $this->assertSame(array('email' => 'ada@example.test', 'username' => '7-42-1234', 'domain' => '',
+            'uniqueIdentifier' => '7-42-1234', 'product' => '10G', 'primaryip' => '',
+            'created' => '2026-11-01 10:00:00', 'status' => 'Active'), $result['accounts'][0]);
+        $this->assertSame('Suspended', $result['accounts'][1]['status']);
+        $this->assertSame('', $result['accounts'][1]['product']);
+        $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', $result['accounts'][1]['created']);
+    }
+
+    public function testListAccountsFailureIsReported()
+    {
+        self::$daemon->respond('POST', '/v1/server/accounts', 502, array('error' => array('code' => 'dsm_unreachable',
+            'message' => 'Cannot reach the NAS')));
+        $this->assertSame(array('success' => false, 'error' => 'Cannot reach the NAS'),
+            puqSynology_ListAccounts(self::serverParams()));
+    }
+
     public function testLoaderGroups()
     {
         self::$daemon->respond('POST', '/v1/server/groups', 200, array('groups' => array(

@@ -42,6 +42,7 @@ class ModuleContractTest extends ModuleTestCase
             'ClientAreaAllowedFunctions' => array('ClientAreaAllowedFunctions', 'array'),
             'UsageStatistics' => array('UsageStatistics', 'array'),
             'InstallEmailTemplate' => array('InstallEmailTemplate', 'string'),
+            'ListAccounts' => array('ListAccounts', 'array'),
         );
     }
 
@@ -216,7 +217,7 @@ class ModuleContractTest extends ModuleTestCase
             'createaccount', 'terminateaccount', 'suspendaccount', 'unsuspendaccount', 'changepassword',
             'changepackage', 'usageupdate', 'adminservicestabfields', 'adminservicestabfieldssave',
             'admincustombuttonarray', 'syncusage', 'clientarea', 'clientareacustombuttonarray',
-            'clientareaallowedfunctions', 'usagestatistics', 'installemailtemplate');
+            'clientareaallowedfunctions', 'usagestatistics', 'installemailtemplate', 'listaccounts');
         $functions = array();
         foreach (get_defined_functions()['user'] as $function) {
             if (strpos($function, 'puqsynology_') === 0) {

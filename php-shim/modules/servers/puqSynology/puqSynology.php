@@ -325,6 +325,40 @@ function puqSynology_UsageUpdate($params = array())
 }
 
 /**
+ * Server Sync (WHMCS 7.8+, Utilities > Server Sync): every DSM user of the NAS that could be a service, with
+ * its state, so an admin can import or reconcile accounts. The product column is the user's plan group
+ * (compared with configoption3, MetaData ListAccountsProductField). Built-in and administrator accounts are
+ * left out by the daemon.
+ * @return array ['success' => true, 'accounts' => [...]] or ['success' => false, 'error' => message]
+ */
+function puqSynology_ListAccounts($params = array())
+{
+    $params = is_array($params) ? $params : array();
+    try {
+        $server = Server::requireFromParams($params);
+        $answer = Module::call('ListAccounts', $params, '/v1/server/accounts', array('server' => $server));
+        $accounts = array();
+        foreach (isset($answer['accounts']) ? $answer['accounts'] : array() as $account) {
+            $groups = isset($account['groups']) ? array_values(array_diff($account['groups'], array('users'))) : array();
+            $suspended = isset($account['status']) && $account['status'] === 'Suspended';
+            $accounts[] = array(
+                'email' => isset($account['email']) ? $account['email'] : '',
+                'username' => $account['username'],
+                'domain' => '',
+                'uniqueIdentifier' => $account['username'],
+                'product' => isset($groups[0]) ? $groups[0] : '',
+                'primaryip' => '',
+                'created' => !empty($account['created']) ? $account['created'] : date('Y-m-d H:i:s'),
+                'status' => $suspended ? Module::serviceStatus('SUSPENDED') : Module::serviceStatus('ACTIVE'),
+            );
+        }
+        return array('success' => true, 'accounts' => $accounts);
+    } catch (\Throwable $e) {
+        return array('success' => false, 'error' => Module::fail('ListAccounts', $params, $e));
+    }
+}
+
+/**
  * The service's tab in the admin area: the DSM user (POST /v1/account/info, asks the NAS) and the disk usage
  * with its history (POST /v1/usage/service, database only). Either part may fail alone; its row then shows
  * the readable message. Never throws; every value is HTML-escaped.

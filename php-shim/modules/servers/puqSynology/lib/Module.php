@@ -238,4 +238,14 @@ class Module
         }
         return is_array($_LANG) ? $_LANG : array();
     }
+
+    /** WHMCS\Service\Status::ACTIVE / ::SUSPENDED inside WHMCS; their values 'Active' / 'Suspended' elsewhere. */
+    public static function serviceStatus($name)
+    {
+        $constant = 'WHMCS\\Service\\Status::' . $name;
+        if (defined($constant)) {
+            return constant($constant);
+        }
+        return $name === 'SUSPENDED' ? 'Suspended' : 'Active';
+    }
 }
