@@ -1,7 +1,11 @@
 // The daemon's HTTP API in-process over real HTTP: request authentication (every refusal case), the
 // one error shape, and a create/terminate through the routes with a real MariaDB and the simulator.
 // Also: no secret reaches a log line or the dsm_calls of an answer.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <thread>
@@ -10,6 +14,9 @@
 #include "puq/common/auth.hpp"
 #include "puq/common/log.hpp"
 #include "puq/dsm/http_client.hpp"
+#include "puq/usage/email_templates.hpp"
+#include "puq/usage/notifications.hpp"
+#include "puq/usage/usage_sync.hpp"
 #include "puq/whmcs/mariadb_store.hpp"
 #include "support/sim_nas.hpp"
 #include "support/temp_database.hpp"
@@ -31,13 +38,21 @@ struct Daemon {
   provisioning::SystemClock clock;
   provisioning::Provisioner provisioner{store, random, clock};
   api::Services services{store, pool, provisioner, config};
+  usage::UsageStore usage_store;
+  usage::UsageSync usage_sync{store, usage_store, clock, usage::SyncOptions::fromConfig(config.dsm)};
+  usage::Notifications notifications{usage_store, clock};
+  usage::EmailTemplates email_templates{usage_store};
   std::unique_ptr<api::ApiServer> server;
   std::thread thread;
   int port = 0;
   puq::testing::SeededService ids;
 
-  explicit Daemon(size_t max_body = 1 << 20) : config(makeConfig(max_body)), store(db.settings()) {
+  explicit Daemon(size_t max_body = 1 << 20)
+      : config(makeConfig(max_body)), store(db.settings()), usage_store(db.settings()) {
     store.migrate();
+    services.usage_sync = &usage_sync;
+    services.notifications = &notifications;
+    services.email_templates = &email_templates;
     puq::testing::ServiceSeed seed;
     seed.configoptions = {"10", "GB", "10G", "90", "", "30", "", "button", "", "12"};
     ids = db.seedService(seed);
@@ -80,6 +95,20 @@ struct Daemon {
     return http.Post(path.c_str(), headers, body, "application/json");
   }
 };
+
+// A loopback port nothing listens on: bound (not listening) to learn a free number, then closed.
+int closedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
 
 void setHeader(httplib::Headers& h, const std::string& name, const std::string& value) {
   h.erase(name);
@@ -233,4 +262,131 @@ TEST_CASE("Create and terminate through the API; secrets stay out of logs and ds
     for (const auto& line : capture.lines()) CHECK(line.find(secret) == std::string::npos);
   }
   CHECK_FALSE(capture.lines().empty());
+}
+
+TEST_CASE("Usage sync, the usage view and the notification routes answer in the documented shape", "[api][usage]") {
+  Daemon d;
+  d.nas.control("/users", {{"users", {{{"name", "alice"}, {"used_mb", 9500}}}}});
+  d.db.exec("UPDATE tblhosting SET username = 'alice' WHERE id = " + std::to_string(d.ids.service_id));
+  const json server = d.serverObject();
+
+  auto synced = d.call("POST", "/v1/usage/sync", json{{"server", server}}.dump());
+  REQUIRE(synced->status == 200);
+  const json report = json::parse(synced->body);
+  CHECK(report["server_id"] == d.ids.server_id);
+  CHECK(report["services_updated"] == 1);
+  CHECK(report["users_read"] == 1);
+  CHECK(report["missing"] == json::array());
+  CHECK(report["errors"] == json::array());
+  CHECK(report["dsm_requests"] == 1);
+  CHECK(report["duration_ms"].is_number_integer());
+  CHECK_FALSE(report["dsm_calls"].empty());
+
+  auto one = d.call("POST", "/v1/usage/sync-service", json{{"server", server}, {"service_id", d.ids.service_id}}.dump());
+  REQUIRE(one->status == 200);
+  CHECK(json::parse(one->body)["services_updated"] == 1);
+
+  auto view = d.call("POST", "/v1/usage/service", json{{"service_id", d.ids.service_id}}.dump());
+  REQUIRE(view->status == 200);
+  const json v = json::parse(view->body);
+  CHECK(v["service_id"] == d.ids.service_id);
+  CHECK(v["username"] == "alice");
+  CHECK(v["unlimited"] == false);
+  CHECK(v["disk_limit_mb"] == 10240);
+  CHECK(v["unit"] == "GB");
+  CHECK(v["unit_coefficient"] == 1024);
+  CHECK(v["disk_limit_unit"] == 10);
+  CHECK(v["disk_used_mb"] == 9500);
+  CHECK(v["disk_used_unit"] == 9.28);
+  CHECK(v["disk_free_mb"] == 740);
+  CHECK(v["disk_free_unit"] == 0.72);
+  CHECK(v["used_percent"] == 92.8);
+  CHECK(v["free_percent"] == 7.2);
+  CHECK(v["lastupdate"].is_string());
+  CHECK(v["notify_percent"] == 90);
+  CHECK(v["show_password"] == "button");
+  CHECK(v["instruction_link"] == "");
+  REQUIRE(v["daily"].size() == 1);
+  CHECK(v["daily"][0]["used_mb"] == 9500);
+  CHECK(v["daily"][0]["date"].get<std::string>().size() == 10);
+  REQUIRE(v["monthly"].size() == 1);
+  CHECK(v["monthly"][0]["avg_used_mb"] == 9500);
+  CHECK(d.call("POST", "/v1/usage/service", json{{"service_id", d.ids.service_id}, {"days", 0}}.dump())->status == 400);
+  CHECK(d.call("POST", "/v1/usage/service", json{{"service_id", 999999}}.dump())->status == 404);
+
+  // The product has no email template: the crossing is tracked, nothing is queued.
+  auto pending = d.call("POST", "/v1/notifications/pending", "{}");
+  REQUIRE(pending->status == 200);
+  CHECK(json::parse(pending->body)["notifications"] == json::array());
+  auto unknown = d.call("POST", "/v1/notifications/ack", json{{"id", 12345}, {"result", "sent"}}.dump());
+  CHECK(unknown->status == 404);
+
+  auto installed = d.call("POST", "/v1/email-templates/install", "{}");
+  REQUIRE(installed->status == 200);
+  CHECK(json::parse(installed->body) == json{{"name", "puqSynology Notification disk limit"}, {"created", true},
+                                             {"dsm_calls", json::array()}});
+  auto templates = d.call("POST", "/v1/email-templates", "{}");
+  REQUIRE(templates->status == 200);
+  CHECK(json::parse(templates->body)["templates"] == json::array({{{"name", "puqSynology Notification disk limit"}}}));
+}
+
+TEST_CASE("TestConnection says which failure it is", "[api][test-connection]") {
+  Daemon d;
+  puq::testing::SimNas tls_nas(/*with_https=*/true);
+  tls_nas.control("/users", {{"users", {{{"name", "helpdesk"}, {"password", "Helpdesk-Passw0rd"}, {"admin", false}}}}});
+  tls_nas.control("/users", {{"users", {{{"name", "otpadmin"}, {"password", "Otp-Adm1n-Passw0rd"}, {"admin", true},
+                                          {"otp_code", "123456"}}}}});
+  auto test = [&](json server) {
+    auto res = d.call("POST", "/v1/server/test", json{{"server", server}}.dump());
+    REQUIRE(res);
+    return std::make_pair(res->status, json::parse(res->body));
+  };
+  json https = {{"host", "127.0.0.1"}, {"port", tls_nas.sim().httpsPort()}, {"secure", true},
+                {"username", "puqadmin"}, {"password", "Adm1n-Passw0rd"}};
+
+  SECTION("TLS certificate not trusted, and how to opt out") {
+    auto [status, body] = test(https);
+    CHECK(status == 502);
+    CHECK(body["error"]["code"] == "dsm_tls");
+    CHECK_THAT(body["error"]["message"].get<std::string>(), Catch::Contains("verify_tls=0"));
+  }
+  SECTION("the opt-out works for that server") {
+    https["verify_tls"] = false;
+    auto [status, body] = test(https);
+    CHECK(status == 200);
+    CHECK(body["model"] == "DS918+");
+  }
+  SECTION("not an administrator") {
+    https["verify_tls"] = false;
+    https["username"] = "helpdesk";
+    https["password"] = "Helpdesk-Passw0rd";
+    auto [status, body] = test(https);
+    CHECK(status == 502);
+    CHECK(body["error"]["code"] == "dsm_not_admin");
+    CHECK_THAT(body["error"]["message"].get<std::string>(), Catch::Contains("administrators"));
+  }
+  SECTION("2-step verification required") {
+    https["verify_tls"] = false;
+    https["username"] = "otpadmin";
+    https["password"] = "Otp-Adm1n-Passw0rd";
+    auto [status, body] = test(https);
+    CHECK(body["error"]["code"] == "dsm_otp");
+  }
+  SECTION("wrong credentials") {
+    https["verify_tls"] = false;
+    https["password"] = "Not-The-Passw0rd";
+    auto [status, body] = test(https);
+    CHECK(body["error"]["code"] == "dsm_auth");
+  }
+  SECTION("plain HTTP to the HTTPS port: wrong port or protocol") {
+    https["secure"] = false;
+    auto [status, body] = test(https);
+    CHECK(body["error"]["code"] == "dsm_protocol");
+  }
+  SECTION("host unreachable") {
+    https["port"] = closedPort();
+    auto [status, body] = test(https);
+    CHECK(body["error"]["code"] == "dsm_unreachable");
+    CHECK_THAT(body["error"]["message"].get<std::string>(), Catch::Contains("127.0.0.1"));
+  }
 }
