@@ -15,6 +15,13 @@ count_ctest() {  # "100% tests passed, 0 tests failed out of 9"
   [ -n "$total" ] || { failed=$((failed + 1)); return; }
   passed=$((passed + total - bad)); failed=$((failed + bad))
 }
+count_plain() {  # "name: 12 passed, 0 failed"
+  local line
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+  [ -n "$line" ] || { failed=$((failed + 1)); return; }
+  passed=$((passed + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
+  failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+}
 count_phpunit() {  # "OK (12 tests, 30 assertions)" or "Tests: 12, Assertions: 30, Failures: 2, Errors: 1."
   local ok summary tests bad
   ok=$(grep -E '^OK \([0-9]+ tests?' "$1" | tail -n1)
@@ -45,6 +52,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   phpunit -c "$REPO_DIR/tests/php/phpunit.xml" --testsuite integration 2>&1 | tee "$LOG_DIR/phpunit-integration.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   count_phpunit "$LOG_DIR/phpunit-integration.log"
+
+  step "Crash safety: the daemon killed at every step of CreateAccount, then WHMCS retries"
+  bash "$REPO_DIR/tests/integration/crash-create.sh" 2>&1 | tee "$LOG_DIR/crash-create.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count_plain "$LOG_DIR/crash-create.log"
   cp "$STACK_DIR/daemon.log" "$LOG_DIR/daemon.log" 2>/dev/null || true
 else
   echo "integration: the stack did not start" >&2
