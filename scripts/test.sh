@@ -57,6 +57,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   bash "$REPO_DIR/tests/integration/crash-create.sh" 2>&1 | tee "$LOG_DIR/crash-create.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   count_plain "$LOG_DIR/crash-create.log"
+
+  step "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
+  bash "$REPO_DIR/tests/integration/daemon-blackbox.sh" 2>&1 | tee "$LOG_DIR/daemon-blackbox.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count_plain "$LOG_DIR/daemon-blackbox.log"
   cp "$STACK_DIR/daemon.log" "$LOG_DIR/daemon.log" 2>/dev/null || true
 else
   echo "integration: the stack did not start" >&2
