@@ -120,16 +120,23 @@ std::vector<Route> makeRoutes(Services& s) {
                       const auto endpoint = requireServer(body, s.config.dsm);
                       auto client = s.dsm_pool.get(endpoint);
                       nlohmann::json out = nlohmann::json::array();
-                      for (const auto& a : s.provisioner.listAccounts(*client))
+                      for (const auto& a : s.provisioner.listAccounts(*client)) {
+                        // DSM keeps no creation date; for our own users the account record has one.
+                        std::string created;
+                        if (a.service_id > 0)
+                          if (auto account = s.store.account(a.service_id)) created = account->created_at;
                         out.push_back({{"username", a.username},
                                        {"email", a.email},
                                        {"description", a.description},
                                        {"status", a.suspended ? "Suspended" : "Active"},
                                        {"groups", a.groups},
-                                       {"service_id", a.service_id}});
+                                       {"service_id", a.service_id},
+                                       {"created", created}});
+                      }
                       return nlohmann::json{{"accounts", out}};
                     }});
 
+  for (auto& r : makeUsageRoutes(s)) routes.push_back(std::move(r));
   return routes;
 }
 

@@ -17,6 +17,9 @@
 #include "puq/dsm/http_client.hpp"
 #include "puq/provisioning/clock.hpp"
 #include "puq/provisioning/random.hpp"
+#include "puq/usage/email_templates.hpp"
+#include "puq/usage/notifications.hpp"
+#include "puq/usage/usage_sync.hpp"
 #include "puq/version.hpp"
 #include "puq/whmcs/mariadb_store.hpp"
 
@@ -154,6 +157,13 @@ int main(int argc, char** argv) {
   puq::provisioning::SystemClock clock;
   puq::provisioning::Provisioner provisioner(store, random, clock);
   puq::api::Services services{store, pool, provisioner, config};
+  puq::usage::UsageStore usage_store(config.database);
+  puq::usage::UsageSync usage_sync(store, usage_store, clock, puq::usage::SyncOptions::fromConfig(config.dsm));
+  puq::usage::Notifications notifications(usage_store, clock);
+  puq::usage::EmailTemplates email_templates(usage_store);
+  services.usage_sync = &usage_sync;
+  services.notifications = &notifications;
+  services.email_templates = &email_templates;
 
   puq::api::ApiServer server(config, secret, puq::api::makeRoutes(services));
   try {

@@ -13,6 +13,12 @@
 #include "puq/provisioning/provisioner.hpp"
 #include "puq/whmcs/store.hpp"
 
+namespace puq::usage {
+class UsageSync;
+class Notifications;
+class EmailTemplates;
+}  // namespace puq::usage
+
 namespace puq::api {
 
 // What the handlers work with. Owned by main(), outlives the server.
@@ -22,6 +28,10 @@ struct Services {
   provisioning::Provisioner& provisioner;
   const Config& config;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // The usage concern (docs/usage.md); a route answers 503 not_configured while one is null.
+  usage::UsageSync* usage_sync = nullptr;
+  usage::Notifications* notifications = nullptr;
+  usage::EmailTemplates* email_templates = nullptr;
 };
 
 using Handler = std::function<nlohmann::json(const nlohmann::json& body)>;
@@ -34,6 +44,8 @@ struct Route {
 
 // The routes of this version of the API (docs/api.md).
 std::vector<Route> makeRoutes(Services& services);
+// The usage, notification and email template routes (src/api/routes_usage.cpp); part of makeRoutes().
+std::vector<Route> makeUsageRoutes(Services& services);
 
 class ApiServer {
  public:
