@@ -126,7 +126,9 @@ class ProvisioningTest extends IntegrationTestCase
 
         // The admin's service tab
         $tab = puqSynology_AdminServicesTabFields($params);
-        $this->assertSame('OK', isset($tab['API connection']) ? $tab['API connection'] : null, print_r($tab, true));
+        $this->assertArrayHasKey('API connection', $tab, print_r($tab, true));
+        $this->assertSame(html_entity_decode('&#10004;', ENT_QUOTES, 'UTF-8') . ' OK',
+            html_entity_decode(strip_tags($tab['API connection']), ENT_QUOTES, 'UTF-8'), print_r($tab, true));
         $this->assertSame($username, $tab['DSM user']);
         $this->assertSame('Active', $tab['State']);
         $this->assertStringContainsString('10G', $tab['Groups']);
