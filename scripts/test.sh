@@ -58,6 +58,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   count_plain "$LOG_DIR/crash-create.log"
 
+  step "Crash safety: the daemon killed during UsageUpdate, restarted, UsageUpdate again"
+  bash "$REPO_DIR/tests/integration/crash-sync.sh" 2>&1 | tee "$LOG_DIR/crash-sync.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count_plain "$LOG_DIR/crash-sync.log"
+
   step "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
   bash "$REPO_DIR/tests/integration/daemon-blackbox.sh" 2>&1 | tee "$LOG_DIR/daemon-blackbox.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

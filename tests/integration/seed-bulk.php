@@ -1,0 +1,20 @@
+<?php
+/**
+ * Seeds N WHMCS services with usernames crash0001..crashNNNN on one new server for the running simulator
+ * (product: 10 GB shown, Notify at 90 %, no email) and prints "SERVER_ID". Usage: php seed-bulk.php N
+ */
+require __DIR__ . '/../php/bootstrap.php';
+$n = (int) $argv[1];
+$groupId = WhmcsHarness::seedServerGroup();
+$serverId = WhmcsHarness::seedServer(array(
+    'host' => WhmcsHarness::env('DSM_HOST'), 'port' => WhmcsHarness::env('DSM_PORT'),
+    'secure' => WhmcsHarness::env('DSM_SECURE', '1') === '1', 'username' => WhmcsHarness::env('DSM_ADMIN_USER'),
+    'password' => WhmcsHarness::env('DSM_ADMIN_PASS'),
+), $groupId);
+$productId = WhmcsHarness::seedProduct(array(1 => '10', 2 => 'GB', 3 => '10G'), $groupId);
+$clientId = WhmcsHarness::seedClient();
+for ($i = 1; $i <= $n; $i++) {
+    WhmcsHarness::seedService($clientId, $productId, $serverId,
+        array('username' => sprintf('crash%04d', $i), 'domainstatus' => 'Active'));
+}
+echo $serverId, "\n";
