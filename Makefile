@@ -41,3 +41,34 @@ stack-down:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The Debian package (docs/install.md): a Release build without tests in $(PKG_BUILD_DIR), then CPack.
+PKG_BUILD_DIR ?= $(BUILD_DIR)-pkg
+export PKG_BUILD_DIR := $(abspath $(PKG_BUILD_DIR))
+.PHONY: package package-test
+
+package: deps
+	@command -v dpkg-shlibdeps >/dev/null && command -v file >/dev/null || \
+	  { echo "package: installing dpkg-dev and file (dpkg-shlibdeps computes Depends)"; \
+	    $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends dpkg-dev file >/dev/null; }
+	cmake -S . -B $(PKG_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DPUQ_BUILD_TESTS=OFF \
+	  -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
+	cmake --build $(PKG_BUILD_DIR) -j$(JOBS) --target puq-synologyd dsm-sim
+	cd $(PKG_BUILD_DIR) && cpack -G DEB
+	@ls -l $(PKG_BUILD_DIR)/*.deb
+
+package-test: package
+	@scripts/package-test.sh
+
+# Benchmarks (bench/README.md): own MariaDB, simulators and daemons; never part of `make test`.
+bench: build
+	@scripts/bench.sh
+
+# Reliability (docs/reliability.md): libFuzzer runs (clang, FUZZ_SECONDS per target, default 60) and the
+# Catch2 tests under ASan+UBSan+LSan (scripts/test-asan.sh --tsan for ThreadSanitizer).
+.PHONY: fuzz test-asan
+fuzz:
+	@scripts/fuzz.sh
+
+test-asan:
+	@scripts/test-asan.sh

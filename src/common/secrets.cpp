@@ -1,4 +1,6 @@
-// The shared secret file: refused unless only its owner can read it and it is long enough.
+// The shared secret file: refused unless only its owner and its group can read it, nobody else has any
+// access, and it is long enough. Group read is what lets the web server's PHP (a member of the daemon's
+// group) sign requests with the same file: the package installs it root:puq-synologyd 0640.
 #include "puq/common/secrets.hpp"
 
 #include <fcntl.h>
@@ -46,8 +48,8 @@ std::string loadSecretFile(const std::string& path) {
                         " (and give the PHP module the same secret)");
     if (error == EACCES)
       throw ConfigError("cannot read secret file " + path +
-                        ": permission denied; it must be owned by the daemon's user: chown <daemon user> " + path +
-                        " && chmod 600 " + path);
+                        ": permission denied; the daemon's user must be able to read it: chgrp <daemon group> " +
+                        path + " && chmod 640 " + path);
     throw ConfigError("cannot open secret file " + path + ": " + std::strerror(error));
   }
   FdCloser closer{fd};
@@ -56,11 +58,11 @@ std::string loadSecretFile(const std::string& path) {
   if (::fstat(fd, &st) != 0) throw ConfigError("cannot stat secret file " + path + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode))
     throw ConfigError("secret file " + path + " is not a regular file; create one with: " + createCommand(path));
-  if (st.st_mode & 077) {
+  if (st.st_mode & 037) {  // more than read for the group, or anything for others
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    throw ConfigError("secret file " + path + " is accessible by group or others (mode " + mode +
-                      "); restrict it to its owner: chmod 600 " + path);
+    throw ConfigError("secret file " + path + " gives its group more than read access or others any access (mode " +
+                      mode + "); restrict it: chmod 640 " + path + " (owner and group read) or chmod 600 " + path);
   }
   if (static_cast<size_t>(st.st_size) > kMaxSecretFileBytes)
     throw ConfigError("secret file " + path + " is larger than 64 KiB, so it is not a secret file; create one with: " +

@@ -379,7 +379,8 @@ TEST_CASE("config: checkConfig adds deployment checks", "[config]") {
   const auto problems = puq::checkConfig(bad);
   REQUIRE(problems.size() == 2);
   CHECK(problems[0].find(bad + ":2: [daemon] secret_file: secret file " + loose_secret +
-                         " is accessible by group or others (mode 0644); restrict it to its owner: chmod 600") !=
+                         " gives its group more than read access or others any access (mode 0644); "
+                         "restrict it: chmod 640") !=
         std::string::npos);
   CHECK(problems[1].find(bad + ":7: this file holds the database password and is readable by every user") !=
         std::string::npos);
