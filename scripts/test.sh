@@ -8,42 +8,24 @@ LOG_DIR="$BUILD_DIR/test-logs"
 mkdir -p "$LOG_DIR"
 passed=0 failed=0 status=0
 
-count_ctest() {  # "100% tests passed, 0 tests failed out of 9"
-  local line total bad
-  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -n1)
-  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line"); bad=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
-  [ -n "$total" ] || { failed=$((failed + 1)); return; }
-  passed=$((passed + total - bad)); failed=$((failed + bad))
-}
-count_plain() {  # "name: 12 passed, 0 failed"
-  local line
-  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
-  [ -n "$line" ] || { failed=$((failed + 1)); return; }
-  passed=$((passed + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
-  failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
-}
-count_phpunit() {  # "OK (12 tests, 30 assertions)" or "Tests: 12, Assertions: 30, Failures: 2, Errors: 1."
-  local ok summary tests bad
-  ok=$(grep -E '^OK \([0-9]+ tests?' "$1" | tail -n1)
-  if [ -n "$ok" ]; then passed=$((passed + $(sed -E 's/^OK \(([0-9]+) tests?.*/\1/' <<<"$ok")))); return; fi
-  summary=$(grep -E '^Tests: [0-9]+' "$1" | tail -n1)
-  [ -n "$summary" ] || { failed=$((failed + 1)); return; }
-  tests=$(sed -E 's/^Tests: ([0-9]+).*/\1/' <<<"$summary")
-  bad=$(( $(grep -oE 'Failures: [0-9]+' <<<"$summary" | grep -oE '[0-9]+' || echo 0) + \
-          $(grep -oE 'Errors: [0-9]+' <<<"$summary" | grep -oE '[0-9]+' || echo 0) ))
-  passed=$((passed + tests - bad)); failed=$((failed + bad))
+# Each runner's closing line is turned into "passed failed" by tools/count-results.py and added up.
+add_counts() {  # KIND LOGFILE
+  local counts
+  counts=$(python3 "$REPO_DIR/tools/count-results.py" "$1" "$2")
+  passed=$((passed + ${counts% *}))
+  failed=$((failed + ${counts#* }))
 }
 
 step "C++ tests (ctest)"
 (cd "$BUILD_DIR" && ctest --output-on-failure -j1) 2>&1 | tee "$LOG_DIR/ctest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-count_ctest "$LOG_DIR/ctest.log"
+add_counts ctest "$LOG_DIR/ctest.log"
 
 step "PHP unit tests (PHPUnit)"
 php "$REPO_DIR/tools/php74-compat.php" "$REPO_DIR/php-shim" || status=1
 PUQ_REQUIRE_CHROMIUM=1 phpunit -c "$REPO_DIR/tests/php/phpunit.xml" --testsuite unit 2>&1 | tee "$LOG_DIR/phpunit-unit.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-count_phpunit "$LOG_DIR/phpunit-unit.log"
+add_counts phpunit "$LOG_DIR/phpunit-unit.log"
 
 step "Integration tests (PHPUnit through puq-synologyd, dsm-sim and MariaDB)"
 trap '"$REPO_DIR/scripts/stack-down.sh" >/dev/null 2>&1' EXIT
@@ -51,22 +33,22 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   set -a; source "$BUILD_DIR/stack.env"; set +a
   phpunit -c "$REPO_DIR/tests/php/phpunit.xml" --testsuite integration 2>&1 | tee "$LOG_DIR/phpunit-integration.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  count_phpunit "$LOG_DIR/phpunit-integration.log"
+  add_counts phpunit "$LOG_DIR/phpunit-integration.log"
 
   step "Crash safety: the daemon killed at every step of CreateAccount, then WHMCS retries"
   bash "$REPO_DIR/tests/integration/crash-create.sh" 2>&1 | tee "$LOG_DIR/crash-create.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  count_plain "$LOG_DIR/crash-create.log"
+  add_counts plain "$LOG_DIR/crash-create.log"
 
   step "Crash safety: the daemon killed during UsageUpdate, restarted, UsageUpdate again"
   bash "$REPO_DIR/tests/integration/crash-sync.sh" 2>&1 | tee "$LOG_DIR/crash-sync.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  count_plain "$LOG_DIR/crash-sync.log"
+  add_counts plain "$LOG_DIR/crash-sync.log"
 
   step "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
   bash "$REPO_DIR/tests/integration/daemon-blackbox.sh" 2>&1 | tee "$LOG_DIR/daemon-blackbox.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  count_plain "$LOG_DIR/daemon-blackbox.log"
+  add_counts plain "$LOG_DIR/daemon-blackbox.log"
   cp "$STACK_DIR/daemon.log" "$LOG_DIR/daemon.log" 2>/dev/null || true
 else
   echo "integration: the stack did not start" >&2
