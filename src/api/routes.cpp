@@ -137,6 +137,7 @@ std::vector<Route> makeRoutes(Services& s) {
                     }});
 
   for (auto& r : makeUsageRoutes(s)) routes.push_back(std::move(r));
+  for (auto& r : makeOpsRoutes(s)) routes.push_back(std::move(r));
   return routes;
 }
 

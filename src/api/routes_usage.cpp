@@ -24,14 +24,6 @@ int64_t optionalInt(const nlohmann::json& body, const char* field, int64_t fallb
   return it->get<int64_t>();
 }
 
-nlohmann::json reportJson(const usage::SyncReport& r) {
-  nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : r.errors) errors.push_back({{"username", e.username}, {"message", e.message}});
-  return {{"server_id", r.server_id},       {"services_updated", r.services_updated}, {"users_read", r.users_read},
-          {"missing", r.missing},           {"errors", errors},                       {"dsm_requests", r.dsm_requests},
-          {"duration_ms", r.duration_ms}};
-}
-
 nlohmann::json nullable(const std::optional<double>& v, int decimals) {
   return v ? usage::roundedNumber(*v, decimals) : nlohmann::json(nullptr);
 }
@@ -68,6 +60,14 @@ nlohmann::json viewJson(const usage::ServiceUsageView& v) {
 
 }  // namespace
 
+nlohmann::json syncReportJson(const usage::SyncReport& r) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : r.errors) errors.push_back({{"username", e.username}, {"message", e.message}});
+  return {{"server_id", r.server_id},       {"services_updated", r.services_updated}, {"users_read", r.users_read},
+          {"missing", r.missing},           {"errors", errors},                       {"dsm_requests", r.dsm_requests},
+          {"duration_ms", r.duration_ms}};
+}
+
 std::vector<Route> makeUsageRoutes(Services& s) {
   std::vector<Route> routes;
 
@@ -75,7 +75,7 @@ std::vector<Route> makeUsageRoutes(Services& s) {
                       const auto endpoint = requireServer(body, s.config.dsm);
                       auto& sync = required(s.usage_sync, "the usage sync");
                       auto client = s.dsm_pool.get(endpoint);
-                      return reportJson(sync.sync(*client, endpoint.server_id));
+                      return syncReportJson(sync.sync(*client, endpoint.server_id));
                     }});
 
   routes.push_back({"POST", "/v1/usage/sync-service", [&s](const nlohmann::json& body) {
@@ -83,7 +83,7 @@ std::vector<Route> makeUsageRoutes(Services& s) {
                       const int64_t service_id = requireId(body, "service_id");
                       auto& sync = required(s.usage_sync, "the usage sync");
                       auto client = s.dsm_pool.get(endpoint);
-                      return reportJson(sync.syncService(*client, endpoint.server_id, service_id));
+                      return syncReportJson(sync.syncService(*client, endpoint.server_id, service_id));
                     }});
 
   routes.push_back({"POST", "/v1/usage/service", [&s](const nlohmann::json& body) {

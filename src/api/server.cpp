@@ -2,10 +2,14 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <optional>
 
 #include "puq/common/auth.hpp"
 #include "puq/common/error.hpp"
 #include "puq/common/log.hpp"
+#include "puq/common/metrics.hpp"
 #include "puq/dsm/errors.hpp"
 
 namespace puq::api {
@@ -29,6 +33,19 @@ void sendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
+// Metrics of one answered request (docs/operations.md). `code` is the error code, empty on success;
+// `seconds` < 0: the duration is unknown (answers made by httplib itself) and not observed.
+void countRequest(const std::string& route, int status, const std::string& code, double seconds = -1) {
+  auto& m = metrics::standard();
+  m.http_requests.inc({route, std::to_string(status)});
+  if (seconds >= 0) m.http_request_duration.observe({route}, seconds);
+  if (!code.empty()) m.errors.inc({code});
+}
+
+double secondsSince(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 void addSecurityHeaders(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Cache-Control", "no-store");
@@ -47,23 +64,50 @@ struct ApiServer::Impl {
   Impl(const Config& c, std::string secret)
       : config(c), verifier(std::move(secret), c.daemon.replay_window_seconds) {}
 
+  // For a route that takes a bearer token (GET /metrics): nullopt when the request carries no
+  // "Authorization: Bearer" header (the signature decides), "" when the token is right, else why not.
+  std::optional<std::string> checkBearer(const Route& route, const httplib::Request& req) const {
+    if (!route.bearer_token) return std::nullopt;
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.size() < 7 || strncasecmp(auth.c_str(), "Bearer ", 7) != 0) return std::nullopt;
+    const std::string& token = config.daemon.metrics_token;
+    if (token.empty()) return std::string("a bearer token was sent, but [daemon] metrics_token is not set");
+    // Equal-length digests: the time taken tells nothing about the token, not even its length.
+    const std::string given = auth.substr(7);
+    if (!constantTimeEquals(hmacSha256Hex("puq-metrics-token", given), hmacSha256Hex("puq-metrics-token", token)))
+      return std::string("wrong bearer token (compare it with [daemon] metrics_token)");
+    return std::string();
+  }
+
   // The one wrapper every route goes through.
   void handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
     addSecurityHeaders(res);
     const auto started = std::chrono::steady_clock::now();
-    auto refusal = verifier.verify(req.get_header_value("X-Puq-Timestamp"), req.get_header_value("X-Puq-Nonce"),
-                                   req.get_header_value("X-Puq-Signature"), req.method, req.path, req.body);
+    std::optional<std::string> refusal;
+    const auto bearer = checkBearer(route, req);
+    if (bearer) {
+      if (!bearer->empty()) refusal = *bearer;
+    } else {
+      refusal = verifier.verify(req.get_header_value("X-Puq-Timestamp"), req.get_header_value("X-Puq-Nonce"),
+                                req.get_header_value("X-Puq-Signature"), req.method, req.path, req.body);
+    }
     if (refusal) {
       spdlog::warn("401 {} {} from {}: {}", req.method, req.path, req.remote_addr, *refusal);
-      sendJson(res, 401, errorBody("unauthorized", "Request refused: " + *refusal +
-                                                       ". Check that the module and the daemon use the same "
-                                                       "secret file and that both clocks are right."));
+      std::string hint = ". Check that the module and the daemon use the same secret file and that both clocks "
+                         "are right.";
+      if (route.bearer_token)
+        hint = bearer ? std::string(".")
+                      : std::string(". Send 'Authorization: Bearer <[daemon] metrics_token>' (Prometheus), or sign the "
+                                    "request with the shared secret.");
+      sendJson(res, 401, errorBody("unauthorized", "Request refused: " + *refusal + hint));
+      countRequest(route.path, 401, "unauthorized", secondsSince(started));
       return;
     }
 
     dsm::CallRecorder recorder;
     nlohmann::json answer;
     int status = 200;
+    std::string error_code;
     try {
       nlohmann::json body = nlohmann::json::object();
       if (!req.body.empty()) {
@@ -74,16 +118,25 @@ struct ApiServer::Impl {
       answer = route.handler(body);
     } catch (const puq::Error& e) {
       status = e.httpStatus();
+      error_code = e.code();
       answer = errorBody(e.code(), e.what());
+      if (dynamic_cast<const dsm::DsmError*>(&e) != nullptr) metrics::standard().dsm_errors.inc({e.code()});
       spdlog::warn("{} {} -> {} {}: {}", req.method, req.path, status, e.code(), e.what());
     } catch (const std::exception& e) {
       status = 500;
+      error_code = "internal_error";
       answer = errorBody("internal_error", std::string("Internal error in puq-synologyd: ") + e.what() +
                                                ". See the daemon log for details.");
       spdlog::error("{} {} -> 500: {}", req.method, req.path, e.what());
     }
-    if (!recorder.records().empty() || answer.is_object()) answer["dsm_calls"] = callsToJson(recorder.records());
-    sendJson(res, status, answer);
+    if (status == 200 && !route.content_type.empty() && answer.is_string()) {
+      res.status = 200;
+      res.set_content(answer.get<std::string>(), route.content_type.c_str());
+    } else {
+      if (!recorder.records().empty() || answer.is_object()) answer["dsm_calls"] = callsToJson(recorder.records());
+      sendJson(res, status, answer);
+    }
+    countRequest(route.path, status, error_code, secondsSince(started));
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("{} {} -> {} in {:.1f} ms ({} DSM calls)", req.method, req.path, status, ms,
@@ -113,6 +166,7 @@ ApiServer::ApiServer(const Config& config, std::string secret, std::vector<Route
       http.Post(shared->path, fn);
   }
   // Errors raised by httplib itself (unknown route, body too large) get the same JSON shape.
+  // They are counted under the route "unmatched" (the wrapper counts the answers it made itself).
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     addSecurityHeaders(res);
@@ -120,9 +174,11 @@ ApiServer::ApiServer(const Config& config, std::string secret, std::vector<Route
     if (res.status == 404) code = "not_found", message = "No such route: " + req.method + " " + req.path;
     if (res.status == 413) code = "body_too_large", message = "The request body is larger than max_body_bytes";
     sendJson(res, res.status, errorBody(code, message));
+    countRequest("unmatched", res.status, code);
   });
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     sendJson(res, 500, errorBody("internal_error", "Internal error in puq-synologyd"));
+    countRequest("unmatched", 500, "internal_error");
   });
 }
 
@@ -189,9 +245,10 @@ dsm::Endpoint requireServer(const nlohmann::json& body, const DsmSettings& dsm) 
   e.verify_tls = flag("verify_tls", true);
   e.port = e.https ? 5001 : 5000;
   if (s.contains("port") && !s["port"].is_null()) {
-    if (!s["port"].is_number_integer() || s["port"].get<int>() < 1 || s["port"].get<int>() > 65535)
+    // Range-checked as int64_t: get<int>() wrapped 4294968297 around to port 1001 (found by fuzzing).
+    if (!s["port"].is_number_integer() || s["port"].get<int64_t>() < 1 || s["port"].get<int64_t>() > 65535)
       throw BadRequest("Field 'server.port' must be a port number from 1 to 65535");
-    e.port = s["port"].get<int>();
+    e.port = static_cast<int>(s["port"].get<int64_t>());
   }
   e.username = requireString(s, "username");
   e.password = requireString(s, "password");

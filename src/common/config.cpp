@@ -169,6 +169,15 @@ std::optional<std::string> logLevelCheck(const std::string& value) {
   return "'" + value + "' is not a log level";
 }
 
+std::optional<std::string> metricsTokenCheck(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  if (value.size() < 16 || value.size() > 256)
+    return "the token is " + std::to_string(value.size()) + " characters long";  // not echoed: it is a secret
+  for (char c : value)
+    if (c <= ' ' || c == 127) return std::string("the token contains a space or a control character");
+  return std::nullopt;
+}
+
 const std::vector<Section>& sections() {
   static const std::vector<Section> table = {
       {"daemon", "The HTTP API the PHP module calls, its authentication and the log."},
@@ -231,6 +240,14 @@ const std::vector<Option>& options() {
         "an absolute path, or empty",
         "File the log is appended to. Empty = standard error, which systemd sends to the journal.",
         absolutePathOrEmpty, "/var/log/puq-synologyd/puq-synologyd.log"));
+    t.push_back(stringOption(
+        "daemon", "metrics_token", [](auto& s) -> auto& { return s.config.daemon.metrics_token; },
+        "empty, or 16 to 256 printable characters without spaces",
+        "Lets Prometheus scrape GET /metrics with the header 'Authorization: Bearer <metrics_token>' "
+        "(compared in constant time). Empty = /metrics answers only requests signed with the shared secret, "
+        "like every other route. It grants read access to the metrics only. Generate one with:\n"
+        "  head -c 24 /dev/urandom | base64",
+        metricsTokenCheck));
 
     // [database]
     t.push_back(stringOption(
@@ -564,6 +581,10 @@ void importWhmcsConfiguration(const std::string& path, LoadResult& r) {
     if (auto password = value("db_password", "password or password_file")) db.password = *password;
   if (!isSet(r.key_lines, "database.name"))
     if (auto name = value("db_name", "name")) db.database = *name;
+  // WHMCS's encryption key, for the stored server passwords (POST /v1/usage/sync-stored). Optional:
+  // without it only that route is unavailable, so a missing or non-literal value is no problem here.
+  if (auto it = vars.find("cc_encryption_hash"); it != vars.end() && it->second.literal)
+    config.whmcs_cc_encryption_hash = it->second.value;
 }
 
 void validateAfterParse(const std::string& path, LoadResult& r) {
@@ -711,6 +732,10 @@ std::vector<std::string> checkConfig(const std::string& path) {
   if (isSet(lines, "database.password") && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 007))
     r.problems.push_back(at(path, lines, "database.password") + "this file holds the database password and is "
                          "readable by every user; chmod 640 " + path + ", or move the password to password_file");
+  if (isSet(lines, "daemon.metrics_token") && !config.daemon.metrics_token.empty() &&
+      ::stat(path.c_str(), &st) == 0 && (st.st_mode & 007))
+    r.problems.push_back(at(path, lines, "daemon.metrics_token") + "this file holds metrics_token and is "
+                         "readable by every user; chmod 640 " + path);
 
   sortByLine(path, r.problems);
   return r.problems;

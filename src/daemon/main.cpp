@@ -2,6 +2,7 @@
 // database, and serves the authenticated HTTP API the PHP module calls (docs/api.md).
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -11,9 +12,11 @@
 #include <thread>
 
 #include "puq/api/server.hpp"
+#include "puq/cli/cli.hpp"
 #include "puq/common/auth.hpp"
 #include "puq/common/config.hpp"
 #include "puq/common/log.hpp"
+#include "puq/common/metrics.hpp"
 #include "puq/dsm/http_client.hpp"
 #include "puq/provisioning/clock.hpp"
 #include "puq/provisioning/random.hpp"
@@ -25,10 +28,11 @@
 
 namespace {
 
-constexpr const char* kDefaultConfig = "/etc/puq-synologyd/puq-synologyd.conf";
+constexpr const char* kDefaultConfig = puq::cli::kDefaultConfigPath;
 
 void usage() {
   std::cout << "Usage: puq-synologyd [--config FILE] [--check-config] [--print-example-config] [--version]\n"
+               "       puq-synologyd [--config FILE] status | sync | accounts | notifications ... (see 'puq-synologyd help')\n"
                "\n"
                "  --config FILE            configuration file (default " << kDefaultConfig << ")\n"
                "  --check-config           check the configuration and the secret file, explain each problem,\n"
@@ -89,6 +93,10 @@ class Migrator {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A command (status, sync, ...) talks to the running daemon instead of starting one (docs/operations.md).
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (puq::cli::wantsCli(args)) return puq::cli::run(args, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);
+
   std::string config_path = kDefaultConfig;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -138,6 +146,9 @@ int main(int argc, char** argv) {
   }
   puq::log::registerSecret(secret);
   puq::log::registerSecret(config.database.password);
+  puq::log::registerSecret(config.daemon.metrics_token);
+  puq::log::registerSecret(config.whmcs_cc_encryption_hash);
+  puq::metrics::standard();  // every metric family exists from the start (docs/operations.md)
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t signals;
@@ -164,6 +175,7 @@ int main(int argc, char** argv) {
   services.usage_sync = &usage_sync;
   services.notifications = &notifications;
   services.email_templates = &email_templates;
+  services.usage_store = &usage_store;
 
   puq::api::ApiServer server(config, secret, puq::api::makeRoutes(services));
   try {

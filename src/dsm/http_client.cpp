@@ -8,16 +8,21 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <regex>
 #include <thread>
 
 #include "puq/common/error.hpp"
 #include "puq/dsm/masking.hpp"
+#include "puq/dsm/reply.hpp"
 #include "transport.hpp"
 
 namespace puq::dsm {
 
 using nlohmann::json;
+using decode::arrayField;
+using decode::boolField;
+using decode::errorsContain;
+using decode::intField;
+using decode::stringField;
 
 namespace {
 
@@ -83,61 +88,6 @@ std::string formForRecord(const FormFields& fields) {
   return text;
 }
 
-std::string stringField(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  return it->dump();
-}
-
-int64_t intField(const json& object, const char* key, int64_t fallback) {
-  if (!object.is_object()) return fallback;
-  auto it = object.find(key);
-  if (it == object.end()) return fallback;
-  if (it->is_number()) return it->get<int64_t>();
-  if (it->is_string()) {
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (const std::exception&) {
-      return fallback;
-    }
-  }
-  return fallback;
-}
-
-double numberField(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  auto it = object.find(key);
-  if (it == object.end()) return 0;
-  if (it->is_number()) return it->get<double>();
-  if (it->is_string()) {
-    try {
-      return std::stod(it->get<std::string>());
-    } catch (const std::exception&) {
-      return 0;
-    }
-  }
-  return 0;
-}
-
-bool boolField(const json& object, const char* key, bool fallback = false) {
-  if (!object.is_object()) return fallback;
-  auto it = object.find(key);
-  if (it == object.end()) return fallback;
-  if (it->is_boolean()) return it->get<bool>();
-  if (it->is_number()) return it->get<double>() != 0;
-  if (it->is_string()) return it->get<std::string>() == "true" || it->get<std::string>() == "yes";
-  return fallback;
-}
-
-const json& arrayField(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  if (!object.is_object()) return kEmpty;
-  auto it = object.find(key);
-  return it != object.end() && it->is_array() ? *it : kEmpty;
-}
-
 std::string lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -146,25 +96,6 @@ std::string lowercase(std::string s) {
 bool containsIgnoreCase(const std::vector<std::string>& names, const std::string& name) {
   const std::string wanted = lowercase(name);
   return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return lowercase(n) == wanted; });
-}
-
-// The codes DSM reports in data.errors of a success (ints or {"code":N} objects).
-bool errorsContain(const json& data, int code) {
-  for (const json& e : arrayField(data, "errors")) {
-    if (e.is_number_integer() && e.get<int>() == code) return true;
-    if (e.is_object() && intField(e, "code", 0) == code) return true;
-  }
-  return false;
-}
-
-User parseUser(const json& j) {
-  User u;
-  u.name = stringField(j, "name");
-  u.uid = intField(j, "uid", -1);
-  u.description = stringField(j, "description");
-  u.email = stringField(j, "email");
-  u.expired = stringField(j, "expired");
-  return u;
 }
 
 const json kUserFields = json::array({"email", "description", "expired", "uid"});
@@ -254,37 +185,7 @@ HttpClient::Reply HttpClient::send(const std::string& path, const std::string& a
     outcome = body["success"].get<bool>() ? "ok" : "error " + stringField(body.value("error", json::object()), "code");
   spdlog::debug("DSM {} {} v{} at {}: HTTP {} {} in {:.1f} ms", api, method, version, endpoint_.baseUrl(), http.status,
                 outcome, elapsedMs(start));
-
-  if (http.status >= 500) {
-    throw DsmError("dsm_unreachable",
-                   "Cannot reach DSM at " + endpoint_.baseUrl() + ": its web server answered HTTP " +
-                       std::to_string(http.status) + " (DSM may be starting, updating or overloaded). Try again later.",
-                   api, method);
-  }
-  if (http.status != 200 || !envelope_ok) {
-    std::string what = "answered HTTP " + std::to_string(http.status);
-    const auto first = http.body.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && http.body[first] == '<') {
-      what += " with an HTML page";
-    } else if (http.status == 200) {
-      what += " with something that is not a DSM JSON answer";
-    }
-    throw DsmError("dsm_protocol",
-                   "The NAS at " + endpoint_.baseUrl() + " " + what + " to " + api + " " + method +
-                       ": this does not look like DSM: wrong port or SSL setting? Check the port and the SSL option "
-                       "of the server in WHMCS (DSM serves HTTP on 5000 and HTTPS on 5001 by default).",
-                   api, method);
-  }
-
-  Reply reply;
-  reply.success = body["success"].get<bool>();
-  if (reply.success) {
-    reply.data = body.contains("data") ? body["data"] : json();
-  } else {
-    reply.error = body.contains("error") ? body["error"] : json::object();
-    reply.code = static_cast<int>(intField(reply.error, "code", 100));
-  }
-  return reply;
+  return decodeReply(endpoint_.baseUrl(), api, method, http.status, http.body, body);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -313,25 +214,7 @@ std::shared_ptr<const HttpClient::ApiTable> HttpClient::discover() {
   }
   if (!reply.success) throw errorFor(kInfoApi, "query", reply.code);
 
-  auto table = std::make_shared<ApiTable>();
-  if (reply.data.is_object()) {
-    for (const auto& [name, entry] : reply.data.items()) {
-      if (!entry.is_object()) continue;
-      ApiInfo info;
-      info.path = stringField(entry, "path");
-      info.min_version = static_cast<int>(intField(entry, "minVersion", 1));
-      info.max_version = static_cast<int>(intField(entry, "maxVersion", info.min_version));
-      if (!info.path.empty()) table->emplace(name, info);
-    }
-  }
-  if (table->count(kAuthApi) == 0) {
-    throw DsmError("dsm_protocol",
-                   "The NAS at " + endpoint_.baseUrl() +
-                       " answered SYNO.API.Info without SYNO.API.Auth: this does not look like DSM: wrong port or "
-                       "SSL setting?",
-                   kInfoApi, "query");
-  }
-  apis_ = std::move(table);
+  apis_ = std::make_shared<ApiTable>(decodeApiTable(endpoint_.baseUrl(), reply.data));
   return apis_;
 }
 
@@ -543,19 +426,7 @@ DsmError HttpClient::errorFor(const std::string& api, const std::string& method,
 
 DsmInfo HttpClient::info() {
   const json data = callOrThrow("SYNO.DSM.Info", "getinfo", 2, json::object());
-  DsmInfo info;
-  info.model = stringField(data, "model");
-  info.version = stringField(data, "version");
-  info.version_string = stringField(data, "version_string");
-  info.serial = stringField(data, "serial");
-  info.ram_mb = intField(data, "ram", 0);
-  static const std::regex kVersion(R"(DSM (\d+)\.(\d+))");
-  std::smatch match;
-  if (std::regex_search(info.version_string, match, kVersion)) {
-    info.major = std::stoi(match[1].str());
-    info.minor = std::stoi(match[2].str());
-  }
-  return info;
+  return decodeInfo(data);
 }
 
 bool HttpClient::isAdministrator() {
@@ -571,9 +442,7 @@ bool HttpClient::isAdministrator() {
 std::vector<User> HttpClient::listUsers() {
   const json data =
       callOrThrow(kUserApi, "list", 1, {{"type", "local"}, {"offset", 0}, {"limit", -1}, {"additional", kUserFields}});
-  std::vector<User> users;
-  for (const json& u : arrayField(data, "users")) users.push_back(parseUser(u));
-  return users;
+  return decodeUsers(data);
 }
 
 std::optional<User> HttpClient::getUser(const std::string& name) {
@@ -584,7 +453,7 @@ std::optional<User> HttpClient::getUser(const std::string& name) {
   }
   const json& users = arrayField(reply.data, "users");
   if (users.empty()) return std::nullopt;
-  return parseUser(users.front());
+  return decodeUser(users.front());
 }
 
 User HttpClient::createUser(const NewUser& user) {
@@ -632,18 +501,8 @@ void HttpClient::setUserPassword(const std::string& name, const std::string& pas
 }
 
 PasswordPolicy HttpClient::passwordPolicy() {
-  PasswordPolicy policy;
-  if (!hasApi(kPolicyApi)) return policy;
-  const json data = callOrThrow(kPolicyApi, "get", 1, json::object());
-  const json strong = data.is_object() && data.contains("strong_password") ? data["strong_password"] : json::object();
-  policy.present = true;
-  policy.exclude_username = boolField(strong, "exclude_username");
-  policy.included_numeric_char = boolField(strong, "included_numeric_char");
-  policy.included_special_char = boolField(strong, "included_special_char");
-  policy.mixed_case = boolField(strong, "mixed_case");
-  policy.min_length_enable = boolField(strong, "min_length_enable");
-  policy.min_length = static_cast<int>(intField(strong, "min_length", 0));
-  return policy;
+  if (!hasApi(kPolicyApi)) return PasswordPolicy{};
+  return decodePasswordPolicy(callOrThrow(kPolicyApi, "get", 1, json::object()));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -652,20 +511,13 @@ PasswordPolicy HttpClient::passwordPolicy() {
 std::vector<Group> HttpClient::listGroups() {
   const json data =
       callOrThrow(kGroupApi, "list", 1, {{"type", "local"}, {"offset", 0}, {"limit", -1}, {"name_only", false}});
-  std::vector<Group> groups;
-  for (const json& g : arrayField(data, "groups")) {
-    groups.push_back({stringField(g, "name"), stringField(g, "description"), intField(g, "gid", -1)});
-  }
-  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.name < b.name; });
-  return groups;
+  return decodeGroups(data);
 }
 
 std::vector<std::string> HttpClient::listGroupMembers(const std::string& group) {
   const json data =
       callOrThrow(kMemberApi, "list", 1, {{"group", group}, {"offset", 0}, {"limit", -1}, {"ingroup", true}});
-  std::vector<std::string> names;
-  for (const json& u : arrayField(data, "users")) names.push_back(stringField(u, "name"));
-  return names;
+  return decodeMemberNames(data);
 }
 
 std::vector<std::string> HttpClient::verifiedMembers(const std::string& group, const std::vector<std::string>& names,
@@ -699,11 +551,7 @@ void HttpClient::removeGroupMembers(const std::string& group, const std::vector<
 
 std::vector<std::string> HttpClient::userGroups(const std::string& name) {
   const json data = callOrThrow("SYNO.Core.User.Group", "get", 1, {{"name", name}});
-  std::vector<std::string> groups;
-  for (const json& g : arrayField(data, "groups")) {
-    groups.push_back(g.is_string() ? g.get<std::string>() : stringField(g, "name"));
-  }
-  return groups;
+  return decodeUserGroups(data);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -711,7 +559,7 @@ std::vector<std::string> HttpClient::userGroups(const std::string& name) {
 
 HomeService HttpClient::homeService() {
   const json data = callOrThrow(kHomeApi, "get", 1, json::object());
-  return {boolField(data, "enable"), stringField(data, "location")};
+  return decodeHomeService(data);
 }
 
 void HttpClient::enableHomeService(const std::string& location) {
@@ -753,38 +601,6 @@ json HttpClient::compound(const json& requests, bool parallel, bool stop_when_er
   return data["result"];
 }
 
-namespace {
-
-UserUsage parseUsage(const std::string& name, const json& sub) {
-  UserUsage usage;
-  usage.name = name;
-  if (!boolField(sub, "success")) {
-    usage.error_code =
-        static_cast<int>(intField(sub.is_object() ? sub.value("error", json::object()) : json(), "code", 100));
-    return usage;
-  }
-  usage.found = true;
-  const json data = sub.is_object() ? sub.value("data", json::object()) : json::object();
-  double homes_quota = 0;
-  double max_quota = 0;
-  for (const json& volume : arrayField(data, "user_quota")) {
-    const json& shares = arrayField(volume, "shares");
-    if (shares.empty()) {  // a volume-level quota (ext4): the entry itself carries the numbers
-      usage.used_mb += numberField(volume, "used");
-      max_quota = std::max(max_quota, numberField(volume, "quota"));
-    }
-    for (const json& share : shares) {
-      usage.used_mb += numberField(share, "used");
-      const double quota = numberField(share, "quota");
-      if (stringField(share, "name") == "homes" && quota > 0) homes_quota = quota;
-      max_quota = std::max(max_quota, quota);
-    }
-  }
-  usage.quota_mb = homes_quota > 0 ? homes_quota : max_quota;
-  return usage;
-}
-
-}  // namespace
 
 std::vector<UserUsage> HttpClient::usage(const std::vector<std::string>& names, size_t batch_size,
                                          size_t max_in_flight) {
@@ -812,7 +628,7 @@ std::vector<UserUsage> HttpClient::usage(const std::vector<std::string>& names, 
                          " results to a compound request of " + std::to_string(end - begin) + ".",
                      kCompoundApi, "request");
     }
-    for (size_t i = begin; i < end; ++i) results[i] = parseUsage(names[i], result[i - begin]);
+    for (size_t i = begin; i < end; ++i) results[i] = decodeUsage(names[i], result[i - begin]);
   };
 
   const size_t workers = std::min(max_in_flight, batches);

@@ -6,7 +6,11 @@
 #include <openssl/x509.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "puq/common/metrics.hpp"
 
 namespace puq::dsm::detail {
 
@@ -97,6 +101,38 @@ std::string untrustedMessage(const Endpoint& ep, const std::string& reason) {
   }
 }
 
+// The value of `key` in an application/x-www-form-urlencoded body, as sent (DSM API and method names
+// need no encoding). Only [A-Za-z0-9._] and at most 64 characters, so a metric label stays bounded.
+std::string formField(const std::string& body, const std::string& key) {
+  size_t pos = 0;
+  while (pos <= body.size()) {
+    const size_t end = std::min(body.find('&', pos), body.size());
+    if (body.compare(pos, key.size() + 1, key + "=") == 0) {
+      std::string value = body.substr(pos + key.size() + 1, end - pos - key.size() - 1);
+      if (value.empty() || value.size() > 64) return "other";
+      for (char c : value)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_') return "other";
+      return value;
+    }
+    pos = end + 1;
+  }
+  return "unknown";
+}
+
+// Metrics of one DSM request (docs/operations.md): its duration by API and, for a login, its result.
+void recordRequest(const std::string& form_body, double seconds, const HttpReply* reply) {
+  auto& m = puq::metrics::standard();
+  const std::string api = formField(form_body, "api");
+  m.dsm_request_duration.observe({api}, seconds);
+  if (api != "SYNO.API.Auth" || formField(form_body, "method") != "login") return;
+  bool ok = false;
+  if (reply != nullptr && reply->status == 200) {
+    const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+    ok = body.is_object() && body.value("success", false) == true;
+  }
+  m.dsm_logins.inc({ok ? "ok" : "failed"});
+}
+
 }  // namespace
 
 Transport::Transport(const Endpoint& endpoint, size_t max_idle_connections)
@@ -164,12 +200,14 @@ HttpReply Transport::postForm(const std::string& path, const std::string& form_b
 
   const auto start = std::chrono::steady_clock::now();
   httplib::Result result = connection->Post(path.c_str(), http_headers, form_body, "application/x-www-form-urlencoded");
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!result) {
-    const double elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    recordRequest(form_body, elapsed_ms / 1000.0, nullptr);
     throwTransportError(endpoint_, result.error(), *connection, elapsed_ms);  // the connection is dropped
   }
   HttpReply reply{result->status, std::move(result->body), result->get_header_value("Content-Type")};
+  recordRequest(form_body, elapsed_ms / 1000.0, &reply);
   release(std::move(connection));
   return reply;
 }

@@ -504,4 +504,109 @@ bool UsageStore::installProductTemplate(const std::string& name, const std::stri
   });
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Operations: status, metrics, the command line (read only)
+
+std::map<std::string, int64_t> UsageStore::outboxCounts() {
+  return withRetry("outboxCounts", [&](sql::Connection& c) {
+    auto st = c.prepare("SELECT CAST(status AS CHAR), COUNT(*) FROM mod_puqsynology_outbox GROUP BY status");
+    st->execute();
+    std::map<std::string, int64_t> out;
+    sql::Row row;
+    while (st->nextRow(row)) out[row.text(0)] = row.int64(1);
+    return out;
+  });
+}
+
+std::vector<OutboxEntry> UsageStore::listOutbox(const std::string& status, int limit) {
+  if (limit <= 0) return {};
+  return withRetry("listOutbox", [&](sql::Connection& c) {
+    auto st = c.prepare(
+        "SELECT o.id, o.service_id, COALESCE(h.server, 0), COALESCE(h.username, ''), o.template, CAST(o.status AS CHAR),"
+        " o.attempts, CAST(o.created_at AS CHAR), CAST(o.next_attempt_at AS CHAR), CAST(o.sent_at AS CHAR), o.last_error"
+        " FROM mod_puqsynology_outbox o LEFT JOIN tblhosting h ON h.id = o.service_id"
+        " WHERE (? = '' OR o.status = ?) ORDER BY o.id DESC LIMIT ?");
+    st->bind(status).bind(status).bind(static_cast<int64_t>(limit)).execute();
+    std::vector<OutboxEntry> out;
+    sql::Row row;
+    while (st->nextRow(row)) {
+      OutboxEntry e;
+      e.id = row.int64(0);
+      e.service_id = row.int64(1);
+      e.server_id = row.int64(2);
+      e.username = row.text(3);
+      e.template_name = row.text(4);
+      e.status = row.text(5);
+      e.attempts = static_cast<int>(row.int64(6));
+      e.created_at = row.text(7);
+      e.next_attempt_at = row.text(8);
+      e.sent_at = row.optionalText(9);
+      e.last_error = row.optionalText(10);
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+std::vector<ServerOverview> UsageStore::serverOverview() {
+  return withRetry("serverOverview", [&](sql::Connection& c) {
+    // One statement, a few correlated subqueries per server: a WHMCS has a handful of servers.
+    auto st = c.prepare(
+        "SELECT s.id, s.name, s.hostname, s.ipaddress, COALESCE(s.port, 0), s.secure, s.disabled,"
+        " (SELECT COUNT(*) FROM tblhosting h WHERE h.server = s.id"
+        "   AND h.domainstatus NOT IN ('Terminated', 'Cancelled', 'Fraud')),"
+        " (SELECT NULLIF(CAST(MAX(h.lastupdate) AS CHAR), '0000-00-00 00:00:00') FROM tblhosting h"
+        "   WHERE h.server = s.id AND h.domainstatus NOT IN ('Terminated', 'Cancelled', 'Fraud')),"
+        " (SELECT COUNT(*) FROM mod_puqsynology_outbox o JOIN tblhosting h ON h.id = o.service_id"
+        "   WHERE h.server = s.id AND o.status = 'pending'),"
+        " (SELECT COUNT(*) FROM mod_puqsynology_outbox o JOIN tblhosting h ON h.id = o.service_id"
+        "   WHERE h.server = s.id AND o.status = 'failed')"
+        " FROM tblservers s WHERE s.type = 'puqSynology' ORDER BY s.id");
+    st->execute();
+    std::vector<ServerOverview> out;
+    sql::Row row;
+    while (st->nextRow(row)) {
+      ServerOverview o;
+      o.id = row.int64(0);
+      o.name = row.text(1);
+      o.hostname = row.text(2);
+      o.ipaddress = row.text(3);
+      o.port = static_cast<int>(row.int64(4));
+      const std::string secure = row.text(5);
+      o.secure = !(secure.empty() || secure == "0" || secure == "off");
+      o.disabled = row.int64(6) != 0;
+      o.services = row.int64(7);
+      o.last_usage_update = row.optionalText(8);
+      o.notifications_pending = row.int64(9);
+      o.notifications_failed = row.int64(10);
+      out.push_back(std::move(o));
+    }
+    return out;
+  });
+}
+
+std::optional<StoredServer> UsageStore::storedServer(int64_t server_id) {
+  return withRetry("storedServer", [&](sql::Connection& c) -> std::optional<StoredServer> {
+    auto st = c.prepare(
+        "SELECT id, name, type, hostname, ipaddress, COALESCE(port, 0), secure, username, password, accesshash, disabled"
+        " FROM tblservers WHERE id = ?");
+    st->bind(server_id).execute();
+    auto row = st->firstRow();
+    if (!row) return std::nullopt;
+    StoredServer s;
+    s.id = row->int64(0);
+    s.name = row->text(1);
+    s.type = row->text(2);
+    s.hostname = row->text(3);
+    s.ipaddress = row->text(4);
+    s.port = static_cast<int>(row->int64(5));
+    s.secure = row->text(6);
+    s.username = row->text(7);
+    s.password = row->text(8);
+    s.accesshash = row->text(9);
+    s.disabled = row->int64(10) != 0;
+    return s;
+  });
+}
+
 }  // namespace puq::usage

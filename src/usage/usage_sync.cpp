@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "puq/common/error.hpp"
+#include "puq/common/metrics.hpp"
 #include "puq/dsm/errors.hpp"
 #include "puq/provisioning/settings.hpp"
 #include "puq/usage/figures.hpp"
@@ -39,6 +40,22 @@ bool isTerminal(const std::string& status) {
 int64_t elapsedMs(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
 }
+
+// puq_usage_sync_duration_seconds of one run, also when it throws (docs/operations.md).
+class SyncTimer {
+ public:
+  SyncTimer() : started_(std::chrono::steady_clock::now()) {}
+  ~SyncTimer() {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    puq::metrics::standard().usage_sync_duration.observe(seconds);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point started_;
+};
+
+// A DSM failure the sync reports instead of throwing (a throw is counted by the API wrapper).
+void countReportedError(const dsm::DsmError& e) { puq::metrics::standard().dsm_errors.inc({e.code()}); }
 
 using ParsedSettings = std::variant<provisioning::ProductSettings, std::string>;  // settings or the error
 
@@ -100,6 +117,7 @@ SyncReport UsageSync::syncService(dsm::Client& client, int64_t server_id, int64_
 }
 
 SyncReport UsageSync::run(dsm::Client& client, int64_t server_id, const std::vector<whmcs::Service>& services) {
+  const SyncTimer timer;
   const auto started = std::chrono::steady_clock::now();
   const TimePoint now = clock_.now();
   const Day today = Day::fromTime(now);
@@ -170,6 +188,7 @@ SyncReport UsageSync::run(dsm::Client& client, int64_t server_id, const std::vec
   report.history_pruned = prune(valid);
 
   report.duration_ms = elapsedMs(started);
+  puq::metrics::standard().usage_users_synced.inc({}, static_cast<double>(report.users_read));
   spdlog::info("Usage sync of server {}: {} services updated, {} users read, {} missing, {} errors, {} DSM requests,"
                " {} notifications queued, {} ms",
                server_id, report.services_updated, report.users_read, report.missing.size(), report.errors.size(),
@@ -195,6 +214,7 @@ std::vector<dsm::UserUsage> UsageSync::readUsage(dsm::Client& client, const std:
     // The client gives up on the first failed batch; at most every batch was sent.
     report.dsm_requests += static_cast<int64_t>(batches);
     if (isLoginProblem(e) || batches == 1) throw;
+    countReportedError(e);
     spdlog::warn("Usage sync of server {}: {}; reading the {} batches one by one", report.server_id, e.what(),
                  batches);
   }
@@ -219,6 +239,7 @@ std::vector<dsm::UserUsage> UsageSync::readUsage(dsm::Client& client, const std:
     } catch (const dsm::DsmError& e) {
       ++report.dsm_requests;
       if (isLoginProblem(e) || (!any_ok && isTransportProblem(e))) throw;
+      if (b + 1 < batches || any_ok) countReportedError(e);  // else rethrown below, and counted there
       for (const auto& name : chunk) report.errors.push_back({name, e.what()});
       last_error = std::current_exception();
     }
@@ -248,6 +269,7 @@ void UsageSync::askAgainAfterSessionLoss(dsm::Client& client, const std::vector<
     for (size_t k = 0; k < again.size() && k < retried.size(); ++k) usage[again[k]] = std::move(retried[k]);
   } catch (const dsm::DsmError& e) {
     // Keep the first answers: those users are reported with their session error below.
+    countReportedError(e);
     spdlog::warn("Usage sync of server {}: asking again failed: {}", report.server_id, e.what());
   }
 }

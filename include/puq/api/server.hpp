@@ -14,6 +14,8 @@
 #include "puq/whmcs/store.hpp"
 
 namespace puq::usage {
+struct SyncReport;
+class UsageStore;
 class UsageSync;
 class Notifications;
 class EmailTemplates;
@@ -32,6 +34,9 @@ struct Services {
   usage::UsageSync* usage_sync = nullptr;
   usage::Notifications* notifications = nullptr;
   usage::EmailTemplates* email_templates = nullptr;
+  // Read-only queries of the operations routes (GET /v1/status, /metrics, the command line); those
+  // routes answer 503 not_configured while it is null (/metrics leaves out puq_outbox_pending).
+  usage::UsageStore* usage_store = nullptr;
 };
 
 using Handler = std::function<nlohmann::json(const nlohmann::json& body)>;
@@ -40,12 +45,21 @@ struct Route {
   std::string method;  // "GET" or "POST"
   std::string path;    // "/v1/account/create"
   Handler handler;
+  // Empty: the answer is JSON. Otherwise a successful answer is the JSON string the handler returns,
+  // sent as is with this content type (GET /metrics); errors stay JSON.
+  std::string content_type = {};
+  // Also accept "Authorization: Bearer <[daemon] metrics_token>" instead of a signed request, when a
+  // token is configured (GET /metrics only).
+  bool bearer_token = false;
 };
 
 // The routes of this version of the API (docs/api.md).
 std::vector<Route> makeRoutes(Services& services);
 // The usage, notification and email template routes (src/api/routes_usage.cpp); part of makeRoutes().
 std::vector<Route> makeUsageRoutes(Services& services);
+// The operations routes (src/api/routes_ops.cpp, docs/operations.md): GET /metrics, GET /v1/status,
+// the stored-credentials sync and reconcile, the outbox list; part of makeRoutes().
+std::vector<Route> makeOpsRoutes(Services& services);
 
 class ApiServer {
  public:
@@ -67,5 +81,7 @@ class ApiServer {
 int64_t requireId(const nlohmann::json& body, const char* field);
 std::string requireString(const nlohmann::json& body, const char* field);
 dsm::Endpoint requireServer(const nlohmann::json& body, const DsmSettings& dsm);
+// The answer of the usage sync routes (docs/api.md).
+nlohmann::json syncReportJson(const usage::SyncReport& report);
 
 }  // namespace puq::api

@@ -27,6 +27,9 @@ struct DaemonConfig {
   int replay_window_seconds = 300;
   std::string log_level = "info";
   std::string log_file;  // empty = stderr
+  // When set, GET /metrics also accepts "Authorization: Bearer <metrics_token>" (for Prometheus);
+  // empty = /metrics needs a signed request like every route.
+  std::string metrics_token;
 };
 
 struct DsmSettings {
@@ -41,6 +44,9 @@ struct Config {
   DaemonConfig daemon;
   puq::whmcs::DbSettings database;
   std::string whmcs_configuration;  // WHMCS configuration.php the [database] settings were completed from
+  // $cc_encryption_hash from whmcs_configuration (empty when not configured or not a plain literal).
+  // WHMCS's key for tblservers.password; a secret: never log it (the daemon registers it for redaction).
+  std::string whmcs_cc_encryption_hash;
   DsmSettings dsm;
   std::string source_path;          // the file this was loaded from
 };

@@ -16,6 +16,7 @@
 
 #include "puq/dsm/client.hpp"
 #include "puq/dsm/errors.hpp"
+#include "puq/dsm/reply.hpp"
 
 namespace puq::dsm {
 
@@ -64,13 +65,8 @@ class HttpClient : public Client {
 
   void logout() noexcept override;
 
-  // The answer of one DSM call: success with data, or DSM's error code (and "errors" detail).
-  struct Reply {
-    bool success = false;
-    nlohmann::json data;   // "data" of a success (null when absent)
-    int code = 0;          // error.code of a failure
-    nlohmann::json error;  // the whole "error" object of a failure
-  };
+  // The answer of one DSM call: success with data, or DSM's error code (include/puq/dsm/reply.hpp).
+  using Reply = DsmReply;
 
   // Generic escape hatch for calls this interface does not wrap (FileServ, AppPriv, Share...).
   // params are sent JSON-encoded; version 0 means the highest version Info offers. Throws DsmError
@@ -86,11 +82,8 @@ class HttpClient : public Client {
   DsmError errorFor(const std::string& api, const std::string& method, int code) const;
 
  private:
-  struct ApiInfo {
-    std::string path;  // relative to /webapi/
-    int min_version = 1;
-    int max_version = 1;
-  };
+  using ApiInfo = dsm::ApiInfo;
+  using ApiTable = dsm::ApiTable;
   struct Session {
     std::string sid;
     std::string synotoken;
@@ -98,7 +91,6 @@ class HttpClient : public Client {
     std::string auth_path;
     uint64_t attempt = 0;  // login attempt that minted it (single-flight bookkeeping)
   };
-  using ApiTable = std::map<std::string, ApiInfo>;
 
   std::shared_ptr<const ApiTable> apis();
   ApiInfo requireApi(const std::string& api, int version, const std::string& method);

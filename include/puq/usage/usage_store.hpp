@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -90,6 +91,54 @@ struct OutboxRow {
 
 enum class AckResult { Sent, Failed };
 
+// --- operations: GET /v1/status, /metrics and the command line (docs/operations.md) ------------------
+
+// One puqSynology server of tblservers with what the status command shows about it.
+struct ServerOverview {
+  int64_t id = 0;
+  std::string name;
+  std::string hostname;
+  std::string ipaddress;
+  int port = 0;  // 0 = the default of `secure`
+  bool secure = false;
+  bool disabled = false;
+  int64_t services = 0;  // services not Terminated, Cancelled or Fraud
+  std::optional<std::string> last_usage_update;  // MAX(tblhosting.lastupdate) of them; server local time
+  int64_t notifications_pending = 0;
+  int64_t notifications_failed = 0;
+};
+
+// A tblservers row with its stored credentials. `password` is as WHMCS stores it: encrypted
+// (whmcs/password_crypt.hpp). `accesshash` is plain text.
+struct StoredServer {
+  int64_t id = 0;
+  std::string name;
+  std::string type;  // the module: "puqSynology"
+  std::string hostname;
+  std::string ipaddress;
+  int port = 0;
+  std::string secure;  // "on" when ticked
+  std::string username;
+  std::string password;
+  std::string accesshash;
+  bool disabled = false;
+};
+
+// An outbox row as the command line lists it.
+struct OutboxEntry {
+  int64_t id = 0;
+  int64_t service_id = 0;
+  int64_t server_id = 0;  // tblhosting.server, 0 when the service is gone
+  std::string username;   // tblhosting.username
+  std::string template_name;
+  std::string status;
+  int attempts = 0;
+  std::string created_at;       // UTC
+  std::string next_attempt_at;  // UTC
+  std::optional<std::string> sent_at;
+  std::optional<std::string> last_error;
+};
+
 class UsageStore {
  public:
   explicit UsageStore(whmcs::DbSettings settings);
@@ -132,6 +181,16 @@ class UsageStore {
   // Inserts a custom product template unless one with that name (case-insensitive) exists. Returns
   // true when it inserted. Serialised with GET_LOCK so two installs at once insert once.
   bool installProductTemplate(const std::string& name, const std::string& subject, const std::string& message);
+
+  // --- operations -------------------------------------------------------------------------------------
+  // Outbox rows by status ("pending", "sent", "failed"); statuses without rows are absent.
+  std::map<std::string, int64_t> outboxCounts();
+  // Outbox rows with one status (any status when empty), newest first, at most `limit`.
+  std::vector<OutboxEntry> listOutbox(const std::string& status, int limit);
+  // Every tblservers row of the puqSynology module, by id.
+  std::vector<ServerOverview> serverOverview();
+  // One tblservers row (of any module), or nullopt.
+  std::optional<StoredServer> storedServer(int64_t server_id);
 
   // For tests: called inside applyUsage's transaction after each statement with its name
   // ("hosting", "history", "state", "outbox"); may throw or kill the connection.
