@@ -239,32 +239,32 @@ void setState(whmcs::Store& store, int64_t service_id, const std::string& state)
 
 }  // namespace
 
-std::string Provisioner::suspend(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
-  const auto svc = loadService(store_, service_id, server_id);
-  const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
-  dsm.setUserExpired(user.name, "now");
+namespace {
+
+// Suspend and unsuspend differ only in the value of `expired` and the words; DSM's answer is read back
+// because a `set` that reported success is not proof the state changed.
+std::string applyExpired(whmcs::Store& store, dsm::Client& dsm, const whmcs::Service& svc,
+                         const std::string& expired, const std::string& state, const char* verb) {
+  const auto user = requireUser(dsm, serviceUsername(store, svc), svc.id);
+  dsm.setUserExpired(user.name, expired);
   auto after = dsm.getUser(user.name);
-  if (!after || after->expired != "now")
-    throw dsm::DsmError("dsm_state_not_applied", "The NAS did not disable user '" + user.name +
-                        "' although it reported success; try again or disable it in DSM.",
+  if (!after || after->expired != expired)
+    throw dsm::DsmError("dsm_state_not_applied", std::string("The NAS did not ") + verb + " user '" + user.name +
+                        "' although it reported success; try again or " + verb + " it in DSM.",
                         "SYNO.Core.User", "set");
-  setState(store_, service_id, "suspended");
-  spdlog::info("Service #{}: DSM user {} suspended", service_id, user.name);
+  setState(store, svc.id, state);
+  spdlog::info("Service #{}: DSM user {} {}d (expired={})", svc.id, user.name, verb, expired);
   return user.name;
 }
 
+}  // namespace
+
+std::string Provisioner::suspend(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
+  return applyExpired(store_, dsm, loadService(store_, service_id, server_id), "now", "suspended", "disable");
+}
+
 std::string Provisioner::unsuspend(dsm::Client& dsm, int64_t service_id, int64_t server_id) {
-  const auto svc = loadService(store_, service_id, server_id);
-  const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
-  dsm.setUserExpired(user.name, "normal");
-  auto after = dsm.getUser(user.name);
-  if (!after || after->expired != "normal")
-    throw dsm::DsmError("dsm_state_not_applied", "The NAS did not re-enable user '" + user.name +
-                        "' although it reported success; try again or enable it in DSM.",
-                        "SYNO.Core.User", "set");
-  setState(store_, service_id, "active");
-  spdlog::info("Service #{}: DSM user {} unsuspended", service_id, user.name);
-  return user.name;
+  return applyExpired(store_, dsm, loadService(store_, service_id, server_id), "normal", "active", "enable");
 }
 
 std::string Provisioner::changePassword(dsm::Client& dsm, int64_t service_id, const std::string& password,

@@ -122,38 +122,6 @@ UsageStore::UsageStore(whmcs::DbSettings settings, sql::ConnectionPool::Factory 
 
 UsageStore::~UsageStore() = default;
 
-template <typename Fn>
-auto UsageStore::withRetry(const char* what, Fn&& fn) {
-  for (int attempt = 1;; ++attempt) {
-    sql::ConnectionPool::Lease connection = pool_.acquire();
-    try {
-      return fn(*connection);
-    } catch (const sql::ConnectionLost& e) {
-      if (attempt >= 2) throw;
-      spdlog::warn("WHMCS database: {}() failed: {}; retrying once on a fresh connection", what, e.what());
-      pool_.dropIdle();
-    } catch (const sql::TransactionAborted& e) {
-      if (attempt >= 2) throw;
-      spdlog::info("WHMCS database: {}() was rolled back ({}); running it again", what, e.what());
-    }
-  }
-}
-
-template <typename Fn>
-auto UsageStore::inTransaction(const char* what, Fn&& fn) {
-  return withRetry(what, [&](sql::Connection& c) {
-    sql::Transaction tx(c);
-    if constexpr (std::is_void_v<decltype(fn(c))>) {
-      fn(c);
-      tx.commit();
-    } else {
-      auto result = fn(c);
-      tx.commit();
-      return result;
-    }
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Usage sync
 
@@ -168,7 +136,7 @@ ApplyResult UsageStore::applyUsage(int64_t server_id, const std::vector<UsageSam
   };
 
   // Everything in one transaction, idempotent as a whole, so a lost connection reruns all of it.
-  return inTransaction("applyUsage", [&](sql::Connection& c) {
+  return sql::inTransaction(pool_, "applyUsage", [&](sql::Connection& c) {
     ApplyResult r;
 
     // 1. tblhosting, that server's rows only. lastupdate NOW(): WHMCS's own (local) time.
@@ -298,7 +266,7 @@ int64_t UsageStore::pruneHistory(const std::vector<int64_t>& service_ids, int ke
                           placeholders(end - begin) + ") AND day < ? LIMIT ?";
     for (;;) {
       // Each bounded DELETE is its own short statement (autocommit): idempotent, retried.
-      const uint64_t n = withRetry("pruneHistory", [&](sql::Connection& c) {
+      const uint64_t n = sql::withRetry(pool_, "pruneHistory", [&](sql::Connection& c) {
         auto st = c.prepare(q);
         for (std::size_t i = begin; i < end; ++i) st->bind(service_ids[i]);
         st->bind(cutoff).bind(static_cast<int64_t>(chunk)).execute();
@@ -313,7 +281,7 @@ int64_t UsageStore::pruneHistory(const std::vector<int64_t>& service_ids, int ke
 
 std::vector<DailyPoint> UsageStore::daily(int64_t service_id, int days, Day today) {
   const std::string from = today.plusDays(-std::max(0, days)).str();
-  return withRetry("daily", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "daily", [&](sql::Connection& c) {
     auto st = c.prepare(
         "SELECT day, used_mb, max_used_mb, limit_mb, samples FROM mod_puqsynology_usage_daily"
         " WHERE service_id = ? AND day > ? AND day <= ? ORDER BY day");
@@ -329,7 +297,7 @@ std::vector<DailyPoint> UsageStore::daily(int64_t service_id, int days, Day toda
 
 std::vector<MonthlyPoint> UsageStore::monthly(int64_t service_id, int months, Day today) {
   const std::string from = today.firstOfMonthPlus(-(std::max(1, months) - 1)).str();
-  return withRetry("monthly", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "monthly", [&](sql::Connection& c) {
     auto st = c.prepare(
         "SELECT DATE_FORMAT(day, '%Y-%m') AS month, CAST(ROUND(AVG(used_mb)) AS SIGNED), COUNT(*)"
         " FROM mod_puqsynology_usage_daily WHERE service_id = ? AND day >= ? AND day <= ?"
@@ -343,7 +311,7 @@ std::vector<MonthlyPoint> UsageStore::monthly(int64_t service_id, int months, Da
 }
 
 std::optional<HostingUsage> UsageStore::hostingUsage(int64_t service_id) {
-  return withRetry("hostingUsage", [&](sql::Connection& c) -> std::optional<HostingUsage> {
+  return sql::withRetry(pool_, "hostingUsage", [&](sql::Connection& c) -> std::optional<HostingUsage> {
     auto st = c.prepare("SELECT diskusage, disklimit, CAST(lastupdate AS CHAR) FROM tblhosting WHERE id = ?");
     st->bind(service_id).execute();
     auto row = st->firstRow();
@@ -358,7 +326,7 @@ std::optional<HostingUsage> UsageStore::hostingUsage(int64_t service_id) {
 }
 
 std::optional<NotifyState> UsageStore::notifyState(int64_t service_id) {
-  return withRetry("notifyState", [&](sql::Connection& c) -> std::optional<NotifyState> {
+  return sql::withRetry(pool_, "notifyState", [&](sql::Connection& c) -> std::optional<NotifyState> {
     auto st = c.prepare("SELECT above, crossings, crossed_at FROM mod_puqsynology_notify_state WHERE service_id = ?");
     st->bind(service_id).execute();
     auto row = st->firstRow();
@@ -376,7 +344,7 @@ std::vector<OutboxRow> UsageStore::leasePending(int limit, TimePoint now, std::c
   const std::string until_text = utcDateTime(now + lease);
   const std::string token = leaseToken();
   // Rerunning after a lost connection is safe: rows the first run leased come back after the lease.
-  return withRetry("leasePending", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "leasePending", [&](sql::Connection& c) {
     // One UPDATE claims the rows: a second caller's UPDATE waits for the rows the first one holds, then
     // sees them leased and moves on to the next ones. READ COMMITTED (this transaction only): no gap
     // locks, and rows the WHERE rejects are not kept locked.
@@ -404,7 +372,7 @@ std::string UsageStore::ack(int64_t id, AckResult result, const std::string& err
   const std::string now_text = utcDateTime(now);
   const std::string message = truncateUtf8(error, kLastErrorMax);
   // Idempotent: sent stays sent; a failure counts only while the row is leased (the ack clears it).
-  return inTransaction("ack", [&](sql::Connection& c) -> std::string {
+  return sql::inTransaction(pool_, "ack", [&](sql::Connection& c) -> std::string {
     auto st = c.prepare("SELECT status, attempts, lease_until FROM mod_puqsynology_outbox WHERE id = ? FOR UPDATE");
     st->bind(id).execute();
     auto row = st->firstRow();
@@ -440,7 +408,7 @@ std::string UsageStore::ack(int64_t id, AckResult result, const std::string& err
 }
 
 std::optional<OutboxRow> UsageStore::outboxRow(int64_t id) {
-  return withRetry("outboxRow", [&](sql::Connection& c) -> std::optional<OutboxRow> {
+  return sql::withRetry(pool_, "outboxRow", [&](sql::Connection& c) -> std::optional<OutboxRow> {
     auto st = c.prepare(std::string("SELECT ") + kOutboxColumns + " FROM mod_puqsynology_outbox WHERE id = ?");
     st->bind(id).execute();
     auto row = st->firstRow();
@@ -450,7 +418,7 @@ std::optional<OutboxRow> UsageStore::outboxRow(int64_t id) {
 }
 
 std::vector<OutboxRow> UsageStore::outboxOf(int64_t service_id) {
-  return withRetry("outboxOf", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "outboxOf", [&](sql::Connection& c) {
     auto st = c.prepare(std::string("SELECT ") + kOutboxColumns +
                         " FROM mod_puqsynology_outbox WHERE service_id = ? ORDER BY id");
     st->bind(service_id).execute();
@@ -465,7 +433,7 @@ std::vector<OutboxRow> UsageStore::outboxOf(int64_t service_id) {
 // Email templates
 
 std::vector<std::string> UsageStore::productTemplates() {
-  return withRetry("productTemplates", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "productTemplates", [&](sql::Connection& c) {
     auto st = c.prepare(
         "SELECT DISTINCT name FROM tblemailtemplates WHERE type = 'product' AND (language = '' OR language IS NULL)"
         " AND name <> '' ORDER BY name");
@@ -480,7 +448,7 @@ std::vector<std::string> UsageStore::productTemplates() {
 bool UsageStore::installProductTemplate(const std::string& name, const std::string& subject,
                                         const std::string& message) {
   // Check and insert under one lock: idempotent, so a lost connection is retried.
-  return withRetry("installProductTemplate", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "installProductTemplate", [&](sql::Connection& c) {
     const int wait_s = std::max(1, std::min(10, settings_.read_timeout_s - 2));
     auto lock = c.prepare("SELECT GET_LOCK(?, ?)");
     lock->bind(kTemplateLock).bind(wait_s).execute();
@@ -508,7 +476,7 @@ bool UsageStore::installProductTemplate(const std::string& name, const std::stri
 // Operations: status, metrics, the command line (read only)
 
 std::map<std::string, int64_t> UsageStore::outboxCounts() {
-  return withRetry("outboxCounts", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "outboxCounts", [&](sql::Connection& c) {
     auto st = c.prepare("SELECT CAST(status AS CHAR), COUNT(*) FROM mod_puqsynology_outbox GROUP BY status");
     st->execute();
     std::map<std::string, int64_t> out;
@@ -520,7 +488,7 @@ std::map<std::string, int64_t> UsageStore::outboxCounts() {
 
 std::vector<OutboxEntry> UsageStore::listOutbox(const std::string& status, int limit) {
   if (limit <= 0) return {};
-  return withRetry("listOutbox", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "listOutbox", [&](sql::Connection& c) {
     auto st = c.prepare(
         "SELECT o.id, o.service_id, COALESCE(h.server, 0), COALESCE(h.username, ''), o.template, CAST(o.status AS CHAR),"
         " o.attempts, CAST(o.created_at AS CHAR), CAST(o.next_attempt_at AS CHAR), CAST(o.sent_at AS CHAR), o.last_error"
@@ -549,7 +517,7 @@ std::vector<OutboxEntry> UsageStore::listOutbox(const std::string& status, int l
 }
 
 std::vector<ServerOverview> UsageStore::serverOverview() {
-  return withRetry("serverOverview", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "serverOverview", [&](sql::Connection& c) {
     // One statement, a few correlated subqueries per server: a WHMCS has a handful of servers.
     auto st = c.prepare(
         "SELECT s.id, s.name, s.hostname, s.ipaddress, COALESCE(s.port, 0), s.secure, s.disabled,"
@@ -586,7 +554,7 @@ std::vector<ServerOverview> UsageStore::serverOverview() {
 }
 
 std::optional<StoredServer> UsageStore::storedServer(int64_t server_id) {
-  return withRetry("storedServer", [&](sql::Connection& c) -> std::optional<StoredServer> {
+  return sql::withRetry(pool_, "storedServer", [&](sql::Connection& c) -> std::optional<StoredServer> {
     auto st = c.prepare(
         "SELECT id, name, type, hostname, ipaddress, COALESCE(port, 0), secure, username, password, accesshash, disabled"
         " FROM tblservers WHERE id = ?");

@@ -131,45 +131,9 @@ MariaDbStore::MariaDbStore(DbSettings settings, sql::ConnectionPool::Factory fac
 
 MariaDbStore::~MariaDbStore() = default;
 
-// Runs fn(connection). A lost connection (or a deadlock, which the server already rolled back) is
-// retried once on a fresh connection: callers use this only for reads and idempotent transactions.
-template <typename Fn>
-auto MariaDbStore::withRetry(const char* what, Fn&& fn) {
-  for (int attempt = 1;; ++attempt) {
-    sql::ConnectionPool::Lease connection = pool_.acquire();
-    try {
-      return fn(*connection);
-    } catch (const sql::ConnectionLost& e) {
-      if (attempt >= 2) throw;
-      spdlog::warn("WHMCS database: {}() failed: {}; retrying once on a fresh connection", what, e.what());
-      pool_.dropIdle();  // after a server restart the idle connections are dead as well
-    } catch (const sql::TransactionAborted& e) {
-      if (attempt >= 2) throw;
-      spdlog::info("WHMCS database: {}() was rolled back ({}); running it again", what, e.what());
-    }
-  }
-}
-
-// fn runs inside one transaction, committed when fn returns. The whole transaction is retried once
-// (withRetry), so fn must be idempotent.
-template <typename Fn>
-auto MariaDbStore::inTransaction(const char* what, Fn&& fn) {
-  return withRetry(what, [&](sql::Connection& c) {
-    sql::Transaction tx(c);
-    if constexpr (std::is_void_v<decltype(fn(c))>) {
-      fn(c);
-      tx.commit();
-    } else {
-      auto result = fn(c);
-      tx.commit();
-      return result;
-    }
-  });
-}
-
 void MariaDbStore::migrate() {
   // Idempotent as a whole (every migration is), so a lost connection is retried.
-  withRetry("migrate", [&](sql::Connection& c) {
+  sql::withRetry(pool_, "migrate", [&](sql::Connection& c) {
     // A wait shorter than the read timeout, so a long wait is not mistaken for a dead server.
     const int wait_s = std::max(1, std::min(kMigrationLockWaitS, settings_.read_timeout_s - 2));
     auto lock = c.prepare("SELECT GET_LOCK(?, ?)");
@@ -205,7 +169,7 @@ void MariaDbStore::migrate() {
 }
 
 int MariaDbStore::schemaVersion() {
-  return withRetry("schemaVersion", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "schemaVersion", [&](sql::Connection& c) {
     auto exists = c.prepare(
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?");
     exists->bind("mod_puqsynology_schema").execute();
@@ -228,7 +192,7 @@ bool MariaDbStore::ping() noexcept {
 }
 
 std::optional<Service> MariaDbStore::service(int64_t service_id) {
-  return withRetry("service", [&](sql::Connection& c) -> std::optional<Service> {
+  return sql::withRetry(pool_, "service", [&](sql::Connection& c) -> std::optional<Service> {
     auto st = c.prepare(serviceSelect() + " WHERE h.id = ?");
     st->bind(service_id).execute();
     auto row = st->firstRow();
@@ -238,7 +202,7 @@ std::optional<Service> MariaDbStore::service(int64_t service_id) {
 }
 
 std::vector<Service> MariaDbStore::servicesOnServer(int64_t server_id) {
-  return withRetry("servicesOnServer", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "servicesOnServer", [&](sql::Connection& c) {
     auto st = c.prepare(serviceSelect() +
                         " WHERE h.server = ? AND h.domainstatus NOT IN ('Terminated', 'Cancelled', 'Fraud')"
                         " AND h.username <> '' ORDER BY h.id");
@@ -266,7 +230,7 @@ bool MariaDbStore::hostingHasUpdatedAt(sql::Connection& c) {
 
 void MariaDbStore::setServiceUsername(int64_t service_id, const std::string& username) {
   // One UPDATE, idempotent: safe to retry whole.
-  inTransaction("setServiceUsername", [&](sql::Connection& c) {
+  sql::inTransaction(pool_, "setServiceUsername", [&](sql::Connection& c) {
     // NOW(): WHMCS writes its own timestamps in the server's local time.
     auto st = c.prepare(hostingHasUpdatedAt(c)
                             ? "UPDATE tblhosting SET username = ?, updated_at = NOW() WHERE id = ?"
@@ -289,7 +253,7 @@ bool MariaDbStore::usernameInUse(int64_t server_id, const std::string& username,
       " WHERE server_id = ? AND service_id <> ? AND state NOT IN ('terminated', 'failed')"
       " AND username_lc = " + lowerName("?") +
       " LIMIT 1";
-  return withRetry("usernameInUse", [&](sql::Connection& c) {
+  return sql::withRetry(pool_, "usernameInUse", [&](sql::Connection& c) {
     auto st = c.prepare(sql);
     st->bind(server_id).bind(except_service_id).bind(username);
     st->bind(server_id).bind(except_service_id).bind(username);
@@ -299,7 +263,7 @@ bool MariaDbStore::usernameInUse(int64_t server_id, const std::string& username,
 }
 
 std::optional<Account> MariaDbStore::account(int64_t service_id) {
-  return withRetry("account", [&](sql::Connection& c) -> std::optional<Account> {
+  return sql::withRetry(pool_, "account", [&](sql::Connection& c) -> std::optional<Account> {
     auto st = c.prepare(
         "SELECT service_id, server_id, username, state, group_name, created_at, updated_at"
         " FROM mod_puqsynology_accounts WHERE service_id = ?");
@@ -327,7 +291,7 @@ void MariaDbStore::saveAccount(const Account& account) {
   requireLength("group_name", account.group_name, 0, kGroupNameMax);
 
   // Idempotent (same row, same values): safe to retry whole.
-  inTransaction("saveAccount", [&](sql::Connection& c) {
+  sql::inTransaction(pool_, "saveAccount", [&](sql::Connection& c) {
     auto ownerOfName = [&]() -> std::optional<int64_t> {
       auto st = c.prepare("SELECT service_id FROM mod_puqsynology_accounts WHERE server_id = ? AND username_lc = " +
                           lowerName("?"));

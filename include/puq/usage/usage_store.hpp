@@ -197,10 +197,6 @@ class UsageStore {
   std::function<void(const std::string& step)> test_hook;
 
  private:
-  template <typename Fn>
-  auto withRetry(const char* what, Fn&& fn);
-  template <typename Fn>
-  auto inTransaction(const char* what, Fn&& fn);
 
   whmcs::DbSettings settings_;
   whmcs::sql::ConnectionPool pool_;

@@ -14,7 +14,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "puq/whmcs/sql.hpp"
 
@@ -83,5 +86,42 @@ class ConnectionPool {
   std::vector<Idle> idle_;  // most recently returned at the back
   std::size_t open_ = 0;    // idle + on loan + being opened
 };
+
+// Runs fn(connection) on a pooled connection. A lost connection (or a deadlock, which the server has
+// already rolled back) is retried once on a fresh connection, so use it only for reads and idempotent
+// transactions (docs/database.md, "Retry rule").
+template <typename Fn>
+auto withRetry(ConnectionPool& pool, const char* what, Fn&& fn) {
+  for (int attempt = 1;; ++attempt) {
+    ConnectionPool::Lease connection = pool.acquire();
+    try {
+      return fn(*connection);
+    } catch (const ConnectionLost& e) {
+      if (attempt >= 2) throw;
+      spdlog::warn("WHMCS database: {}() failed: {}; retrying once on a fresh connection", what, e.what());
+      pool.dropIdle();  // after a server restart the idle connections are dead as well
+    } catch (const TransactionAborted& e) {
+      if (attempt >= 2) throw;
+      spdlog::info("WHMCS database: {}() was rolled back ({}); running it again", what, e.what());
+    }
+  }
+}
+
+// fn runs inside one transaction, committed when fn returns. The whole transaction is retried once
+// (withRetry), so fn must be idempotent.
+template <typename Fn>
+auto inTransaction(ConnectionPool& pool, const char* what, Fn&& fn) {
+  return withRetry(pool, what, [&](Connection& c) {
+    Transaction tx(c);
+    if constexpr (std::is_void_v<decltype(fn(c))>) {
+      fn(c);
+      tx.commit();
+    } else {
+      auto result = fn(c);
+      tx.commit();
+      return result;
+    }
+  });
+}
 
 }  // namespace puq::whmcs::sql

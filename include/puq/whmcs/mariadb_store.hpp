@@ -49,10 +49,6 @@ class MariaDbStore final : public Store {
   std::size_t openConnections() const { return pool_.openCount(); }
 
  private:
-  template <typename Fn>
-  auto withRetry(const char* what, Fn&& fn);
-  template <typename Fn>
-  auto inTransaction(const char* what, Fn&& fn);
   bool hostingHasUpdatedAt(sql::Connection& connection);
 
   DbSettings settings_;
