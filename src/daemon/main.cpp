@@ -1,5 +1,6 @@
 // puq-synologyd: the puqSynology daemon. Reads its config, checks the secret, connects to the WHMCS
 // database, and serves the authenticated HTTP API the PHP module calls (docs/api.md).
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -93,6 +94,9 @@ class Migrator {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each thread its own malloc arena and keeps what a sync freed in it: with the worker
+  // and usage threads that tripled the peak RSS (docs/performance.md). Two arenas are plenty here.
+  mallopt(M_ARENA_MAX, 2);
   // A command (status, sync, ...) talks to the running daemon instead of starting one (docs/operations.md).
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (puq::cli::wantsCli(args)) return puq::cli::run(args, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1);

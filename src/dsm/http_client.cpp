@@ -41,6 +41,27 @@ constexpr size_t kMaxRecordedResponse = 4096;
 // Codes after which DSM wants a new login: session timeout, duplicated login, sid not found.
 bool isSessionLost(int code) { return code == 106 || code == 107 || code == 119; }
 
+// Reads may be repeated after a transient failure; writes never are (a timed-out create may have
+// happened: the caller reads the state back instead). Compound requests are not retried here: the
+// usage sync re-reads failed batches itself.
+bool isRetryableRead(const std::string& api, const std::string& method) {
+  if (api == "SYNO.Entry.Request") return false;
+  return method == "list" || method == "get" || method == "getinfo" || method == "query" || method == "status";
+}
+
+// Transport failures a second try can cure: no answer, a reset, a 5xx, a proxy's HTML page, and DSM's
+// own "system busy / network unstable" codes (dsm-api.md §2, 109-111, 117, 118).
+bool isTransient(const DsmError& e) {
+  const auto& c = e.code();
+  if (c == "dsm_timeout" || c == "dsm_unreachable" || c == "dsm_protocol") return true;
+  const int d = e.dsmCode();
+  return d == 109 || d == 110 || d == 111 || d == 117 || d == 118;
+}
+
+constexpr int kReadAttempts = 3;                           // the first try and two retries
+constexpr std::chrono::milliseconds kReadBackoff[] = {std::chrono::milliseconds(200),
+                                                      std::chrono::milliseconds(800)};
+
 // Auth and Info take their values as they are (their Info entries carry no requestFormat:"JSON"), so
 // a JSON-quoted account name would reach DSM with its quotes. Every other API gets JSON values.
 bool takesRawValues(const std::string& api) { return api == kAuthApi || api == kInfoApi || api == "SYNO.API.OTP"; }
@@ -325,15 +346,29 @@ HttpClient::Reply HttpClient::callWithSession(const std::string& api, const std:
                                               const json& params) {
   const ApiInfo info = requireApi(api, version, method);
   const bool json_values = !takesRawValues(api);
-  Session session = obtainSession(nullptr);
-  Reply reply = send(info.path, api, method, version, params, &session, json_values);
-  if (!reply.success && isSessionLost(reply.code)) {
-    // At most one re-login per call, shared with every caller that lost the same session.
-    spdlog::debug("DSM session at {} lost (code {}), logging in again", endpoint_.baseUrl(), reply.code);
-    session = obtainSession(&session);
-    reply = send(info.path, api, method, version, params, &session, json_values);
+  const int attempts = isRetryableRead(api, method) ? kReadAttempts : 1;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Session session = obtainSession(nullptr);
+      Reply reply = send(info.path, api, method, version, params, &session, json_values);
+      if (!reply.success && isSessionLost(reply.code)) {
+        // At most one re-login per call, shared with every caller that lost the same session.
+        spdlog::debug("DSM session at {} lost (code {}), logging in again", endpoint_.baseUrl(), reply.code);
+        session = obtainSession(&session);
+        reply = send(info.path, api, method, version, params, &session, json_values);
+      }
+      if (!reply.success && attempt < attempts && isTransient(errorFor(api, method, reply.code))) {
+        spdlog::info("DSM {} {} at {}: busy (code {}), retrying", api, method, endpoint_.baseUrl(), reply.code);
+      } else {
+        return reply;
+      }
+    } catch (const DsmError& e) {
+      if (attempt >= attempts || !isTransient(e)) throw;
+      spdlog::info("DSM {} {} at {}: {} ({}), retrying in {} ms", api, method, endpoint_.baseUrl(), e.code(),
+                   e.what(), kReadBackoff[attempt - 1].count());
+    }
+    std::this_thread::sleep_for(kReadBackoff[attempt - 1]);
   }
-  return reply;
 }
 
 json HttpClient::callOrThrow(const std::string& api, const std::string& method, int version, const json& params) {

@@ -18,7 +18,7 @@ namespace {
 
 // Idle keep-alive connections older than this are closed instead of reused: a server that already
 // closed its end makes the next request fail with a read error that looks like "not DSM".
-constexpr auto kMaxIdle = std::chrono::seconds(4);
+constexpr auto kMaxIdle = std::chrono::milliseconds(1500);
 
 // A failure this close to the read timeout is the timeout (httplib 0.11 reports both as Error::Read).
 constexpr double kTimeoutSlack = 0.9;

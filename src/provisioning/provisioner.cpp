@@ -54,20 +54,16 @@ void requireGroupExists(dsm::Client& dsm, const std::string& group) {
                      "Module Settings");
 }
 
-// Group.Member add answers success even when it did nothing (dsm-api.md §5), so membership is read
-// back, and the add is tried a second time before giving up.
+// Group.Member add answers success even when it did nothing (dsm-api.md §5); Client::addGroupMembers
+// reads the membership back and throws when it is missing. One more try covers a NAS that was busy.
 void putInGroup(dsm::Client& dsm, const std::string& group, const std::string& username) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (containsName(dsm.listGroupMembers(group), username)) return;
+  try {
     dsm.addGroupMembers(group, {username});
-    if (containsName(dsm.listGroupMembers(group), username)) return;
-    spdlog::warn("DSM reported success adding {} to group {} but the membership is missing (attempt {})",
-                 username, group, attempt + 1);
+    return;
+  } catch (const dsm::DsmError& e) {
+    spdlog::warn("Putting {} into group {} failed ({}); trying once more", username, group, e.what());
   }
-  throw dsm::DsmError("dsm_group_add_failed",
-                      "The NAS did not put user '" + username + "' into group '" + group +
-                          "' although it reported success. Check that the group exists and is not full.",
-                      "SYNO.Core.Group.Member", "add");
+  dsm.addGroupMembers(group, {username});
 }
 
 void ensureHomeService(dsm::Client& dsm) {

@@ -195,6 +195,7 @@ void Simulator::Impl::configure(httplib::Server& server, bool with_control) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(16 * 1024 * 1024);
   server.set_tcp_nodelay(true);  // as a NAS's nginx does; avoids Nagle + delayed-ACK stalls
+  server.set_keep_alive_max_count(1000);  // httplib's default of 5 would force a TLS handshake every 5 calls
   server.set_keep_alive_timeout(2);  // short, so that stop() never waits long for idle clients
   server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown";

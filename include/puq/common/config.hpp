@@ -37,7 +37,7 @@ struct DsmSettings {
   int timeout_ms = 30000;
   std::string ca_file;  // empty = the system trust store
   int usage_batch_size = 50;
-  int usage_max_in_flight = 2;
+  int usage_max_in_flight = 4;
 };
 
 struct Config {

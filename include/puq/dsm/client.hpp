@@ -36,6 +36,8 @@ class Client {
   // Groups and membership
   virtual std::vector<Group> listGroups() = 0;                 // SYNO.Core.Group list type=local
   virtual std::vector<std::string> listGroupMembers(const std::string& group) = 0;  // Group.Member list
+  // Both read the membership back before returning (DSM's add/remove can answer success while doing
+  // nothing) and throw DsmError when the change is not there.
   virtual void addGroupMembers(const std::string& group, const std::vector<std::string>& names) = 0;
   virtual void removeGroupMembers(const std::string& group, const std::vector<std::string>& names) = 0;
   virtual std::vector<std::string> userGroups(const std::string& name) = 0;  // SYNO.Core.User.Group get

@@ -350,15 +350,17 @@ TEST_CASE("sim: transport faults", "[dsm][sim][transport]") {
     e.timeout_ms = 400;
     HttpClient client(e);
     client.listUsers();
-    nas.control("/control/faults", {{"hang_ms", 1000}, {"count", 1}});
+    // Three hangs: the read and its two retries (test_read_retry.cpp) all time out.
+    nas.control("/control/faults", {{"hang_ms", 1000}, {"count", 3}});
     const auto start = std::chrono::steady_clock::now();
     CHECK(captureDsmError([&] { client.listUsers(); }).code() == "dsm_timeout");
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(950));
+    // 3 x 400 ms timeout + 200 + 800 ms backoff, well under three full hangs.
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2900));
   }
   SECTION("an answer that is not JSON: dsm_protocol") {
     HttpClient client(nas.endpoint());
     client.listUsers();
-    nas.control("/control/faults", {{"not_json", 1}});
+    nas.control("/control/faults", {{"not_json", 3}});  // the read and both retries
     CHECK(captureDsmError([&] { client.listUsers(); }).code() == "dsm_protocol");
     CHECK_FALSE(client.listUsers().empty());  // the next call is fine again
   }
