@@ -97,7 +97,7 @@ sim_port() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys
 # variable MALLOC_ARENA_MAX (glibc malloc arenas).
 start_daemon() {
   local label=$1; shift
-  local workers=8 batch=50 inflight=2 pool=4 level=info arena="" kv
+  local workers=8 batch=50 inflight=4 pool=4 level=info arena="" kv
   for kv in "$@"; do
     case "$kv" in
       log_level=*) level=${kv#*=} ;;

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "puq/common/error.hpp"
@@ -637,6 +639,48 @@ json HttpClient::compound(const json& requests, bool parallel, bool stop_when_er
 }
 
 
+namespace {
+
+// Usage requests in flight across ALL NAS of this daemon. Per NAS the bound is max_in_flight; this one
+// keeps 20 parallel UsageUpdate calls (a cron with many servers) from opening 20 x max_in_flight TLS
+// connections at once, which on a small host costs memory and CPU without making the round faster
+// (docs/performance.md).
+class UsageRequestSlots {
+ public:
+  static constexpr size_t kCapacity = 8;
+  void acquire() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [this] { return used_ < kCapacity; });
+    ++used_;
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --used_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  size_t used_ = 0;
+};
+
+UsageRequestSlots& usageRequestSlots() {
+  static UsageRequestSlots slots;
+  return slots;
+}
+
+struct UsageSlot {
+  UsageSlot() { usageRequestSlots().acquire(); }
+  ~UsageSlot() { usageRequestSlots().release(); }
+  UsageSlot(const UsageSlot&) = delete;
+  UsageSlot& operator=(const UsageSlot&) = delete;
+};
+
+}  // namespace
+
 std::vector<UserUsage> HttpClient::usage(const std::vector<std::string>& names, size_t batch_size,
                                          size_t max_in_flight) {
   if (names.empty()) return {};
@@ -656,7 +700,11 @@ std::vector<UserUsage> HttpClient::usage(const std::vector<std::string>& names, 
       requests.push_back(
           {{"api", kQuotaApi}, {"method", "get"}, {"version", 1}, {"name", names[i]}, {"support_share_quota", true}});
     }
-    const json result = compound(requests, true, false);
+    json result;
+    {
+      UsageSlot slot;
+      result = compound(requests, true, false);
+    }
     if (result.size() != end - begin) {
       throw DsmError("dsm_protocol",
                      "The NAS at " + endpoint_.baseUrl() + " answered " + std::to_string(result.size()) +
