@@ -112,7 +112,7 @@ must(call('TerminateAccount', WhmcsHarness::paramsForService($serviceId)) === 's
 
 say('Module log (Utilities → Logs → Module Log): ' . count(WhmcsHarness::moduleLogEntries()) . ' entries, secrets masked');
 foreach (array_slice(WhmcsHarness::moduleLogEntries(), 0, 6) as $entry) {
-    show($entry['action'], substr(WhmcsHarness::stringify($entry['request']), 0, 90));
+    show($entry['action'], substr(preg_replace('/\s+/', ' ', WhmcsHarness::stringify($entry['request'])), 0, 90));
 }
 $secret = trim(file_get_contents(WhmcsHarness::env('PUQ_SECRET_FILE')));
 foreach (array('DSM admin password' => WhmcsHarness::env('DSM_ADMIN_PASS'), 'daemon secret' => $secret,
