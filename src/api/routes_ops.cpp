@@ -18,12 +18,6 @@
 namespace puq::api {
 namespace {
 
-template <typename T>
-T& required(T* service, const char* what) {
-  if (service == nullptr) throw Error("not_configured", std::string("The daemon was started without ") + what, 503);
-  return *service;
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;

@@ -10,12 +10,6 @@
 namespace puq::api {
 namespace {
 
-template <typename T>
-T& required(T* service, const char* what) {
-  if (service == nullptr) throw Error("not_configured", std::string("The daemon was started without ") + what, 503);
-  return *service;
-}
-
 // An optional integer field with a default; BadRequest when present but not an integer.
 int64_t optionalInt(const nlohmann::json& body, const char* field, int64_t fallback) {
   auto it = body.find(field);

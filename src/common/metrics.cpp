@@ -27,35 +27,25 @@ bool validName(const std::string& name, bool allow_colon) {
 // ---------------------------------------------------------------------------------------------------
 // Text helpers
 
-std::string escapeLabelValue(const std::string& value) {
+// Prometheus text format: HELP text escapes backslash and newline; label values also the double quote.
+std::string escapeText(const std::string& text, bool escape_quotes) {
   std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
+  out.reserve(text.size());
+  for (char c : text) {
     if (c == '\\')
       out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
     else if (c == '\n')
       out += "\\n";
+    else if (c == '"' && escape_quotes)
+      out += "\\\"";
     else
       out += c;
   }
   return out;
 }
 
-std::string escapeHelp(const std::string& help) {
-  std::string out;
-  out.reserve(help.size());
-  for (char c : help) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string escapeLabelValue(const std::string& value) { return escapeText(value, true); }
+std::string escapeHelp(const std::string& help) { return escapeText(help, false); }
 
 std::string formatValue(double v) {
   if (std::isnan(v)) return "NaN";

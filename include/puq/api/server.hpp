@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "puq/common/config.hpp"
+#include "puq/common/error.hpp"
 #include "puq/dsm/client.hpp"
 #include "puq/provisioning/provisioner.hpp"
 #include "puq/whmcs/store.hpp"
@@ -81,6 +82,13 @@ class ApiServer {
 int64_t requireId(const nlohmann::json& body, const char* field);
 std::string requireString(const nlohmann::json& body, const char* field);
 dsm::Endpoint requireServer(const nlohmann::json& body, const DsmSettings& dsm);
+
+// A service object the daemon was wired without (Services members left null): 503 not_configured.
+template <typename T>
+T& required(T* service, const char* what) {
+  if (service == nullptr) throw Error("not_configured", std::string("The daemon was started without ") + what, 503);
+  return *service;
+}
 // The answer of the usage sync routes (docs/api.md).
 nlohmann::json syncReportJson(const usage::SyncReport& report);
 
