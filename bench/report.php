@@ -236,6 +236,29 @@ if (!empty($records['create'])) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------------------------------------
+if (!empty($records['load'])) {
+    $l = end($records['load']);
+    $name = sprintf('Load: %d module calls at once for %.0f s', $l['callers'], $l['seconds']);
+    $kinds = array();
+    foreach ($l['per_kind'] as $kind => $k) {
+        $kinds[] = sprintf('%s %s (p99 %s)', $kind, fmt_n($k['calls']), fmt_ms($k['p99_ms']));
+    }
+    row($name, 'failed calls', fmt_n($l['failed']) . ' of ' . fmt_n($l['calls']), '0', $l['failed'] === 0,
+        sprintf('%s calls/s; %s', fmt_n($l['per_second']), implode(', ', $kinds)));
+    row($name, 'lost writes / orphan DSM users', fmt_n($l['lost_writes']) . ' / ' . fmt_n($l['orphan_dsm_users']), '0 / 0',
+        $l['lost_writes'] === 0 && $l['orphan_dsm_users'] === 0,
+        sprintf('%s accounts created; every one and every Suspend/Unsuspend checked on the NAS and in tblhosting',
+            fmt_n($l['creates_ok'])));
+    row($name, 'call p50 / p99 (PHP, whole module call)', fmt_ms($l['p50_ms']) . ' / ' . fmt_ms($l['p99_ms']), '', null,
+        sprintf('max %s; latency %s ms per DSM request; %s', fmt_ms($l['max_ms']), $l['latency_ms'], $l['settings']));
+    row($name, 'daemon peak RSS (VmHWM)', fmt_mib($l['daemon_after_kib']['VmHWM']), '', null,
+        sprintf('%s DSM requests, %s logins, daemon CPU %s', fmt_n($l['dsm_requests']), fmt_n($l['dsm_logins']),
+            fmt_ms($l['daemon_cpu_ms'])));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Database phase
 // ---------------------------------------------------------------------------------------------------------
 $dbLog = null;

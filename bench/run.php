@@ -790,3 +790,245 @@ function scenario_create(array $opt)
     Bench::record('create', array('serial' => $serialRecord, 'concurrent' => $concurrent, 'big' => $big,
         'latency_ms' => (float) Bench::env('BENCH_LATENCY_MS'), 'settings' => Bench::env('BENCH_DAEMON_SETTINGS')));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Load: many module calls at once for a set time (issue 6: 200 concurrent calls for 60 s)
+// ---------------------------------------------------------------------------------------------------------
+
+function scenario_seed_load(array $opt)
+{
+    $state = Bench::state();
+    $control = 'http://127.0.0.1:' . (int) $opt['http'] . '/control';
+    $readers = max(1, (int) $opt['readers']);
+    Bench::control($control, '/groups', array('groups' => array(
+        array('name' => '10G', 'description' => '10 GB on homes', 'quota_mb' => 10240))));
+    Bench::control($control, '/usage', array('generate' => array('prefix' => 'load', 'count' => $readers,
+        'used_mb_min' => 0, 'used_mb_max' => 9000, 'quota_mb' => 10240)));
+    $members = array();
+    for ($i = 1; $i <= $readers; $i++) {
+        $members[] = array('name' => Bench::simUserName('load', $i, $readers), 'groups' => array('users', '10G'));
+    }
+    Bench::control($control, '/users', array('users' => $members));
+    $serverId = Bench::seedSimServer('NAS load', (int) $opt['https']);
+    $password = WhmcsHarness::encrypt('');
+    $rows = array();
+    for ($i = 1; $i <= $readers; $i++) {
+        $rows[] = Bench::hostingRow($state['client_id'], $state['product_id'], $serverId,
+            Bench::simUserName('load', $i, $readers), 'Active', $password);
+    }
+    for ($i = 0; $i < (int) $opt['accounts']; $i++) {
+        $rows[] = Bench::hostingRow($state['client_id'], $state['product_id'], $serverId, '', 'Pending', $password);
+    }
+    Bench::bulkInsert('tblhosting', $rows);
+    $db = WhmcsHarness::db();
+    $read = $db->query("SELECT id FROM tblhosting WHERE server = $serverId AND username <> '' ORDER BY id")
+        ->fetchAll(PDO::FETCH_COLUMN);
+    $pending = $db->query("SELECT id FROM tblhosting WHERE server = $serverId AND username = '' ORDER BY id")
+        ->fetchAll(PDO::FETCH_COLUMN);
+    Bench::saveState(array('load' => array('server_id' => $serverId, 'control' => $control,
+        'read_services' => array_map('intval', $read), 'pending_services' => array_map('intval', $pending))));
+    Bench::say(sprintf('load: %d active services to read, %d pending services to create', count($read), count($pending)));
+}
+
+/**
+ * $callers processes, each making module calls back to back for $seconds: reads (the admin tab, the
+ * client area, Test Connection), CreateAccount on its own pending services, and Suspend/Unsuspend of the
+ * accounts it created. Afterwards every write is checked against the NAS and WHMCS: a call that said
+ * "success" must have left exactly that state behind.
+ */
+function scenario_load(array $opt)
+{
+    $state = Bench::state();
+    $load = $state['load'];
+    $callers = max(1, (int) $opt['callers']);
+    $seconds = max(1, (float) $opt['seconds']);
+    $control = $load['control'];
+    $serverParams = WhmcsHarness::paramsForServer($load['server_id']);
+    $readParams = array();
+    foreach ($load['read_services'] as $id) {
+        $readParams[] = WhmcsHarness::paramsForService($id);
+    }
+    // Each caller owns a slice of the pending services; params are read here, before the fork, so the
+    // callers only talk to the daemon (and to the database for UpdateClientProduct, as WHMCS does).
+    $perCaller = (int) floor(count($load['pending_services']) / $callers);
+    $createParams = array();
+    foreach (array_chunk(array_slice($load['pending_services'], 0, $perCaller * $callers), max(1, $perCaller)) as $c => $ids) {
+        foreach ($ids as $id) {
+            $createParams[$c][] = WhmcsHarness::paramsForService($id);
+        }
+    }
+    WhmcsHarness::reset();
+    $t = puqSynology_TestConnection($serverParams);
+    if ($t['success'] !== true) {
+        throw new RuntimeException('TestConnection to the load simulator failed: ' . $t['error']);
+    }
+    $s0 = Bench::simStats($control);
+    $pid = Bench::daemonPid();
+    $cpu0 = Bench::cpuMs($pid);
+    $mem0 = Bench::memory($pid);
+    $stall0 = Bench::cpuStallUs();
+    $t0 = Bench::nowMs();
+    $results = run_forked($callers, function ($i) use ($seconds, $serverParams, $readParams, $createParams) {
+        mt_srand(1000 + $i);
+        $deadline = hrtime(true) + (int) ($seconds * 1e9);
+        $mine = isset($createParams[$i]) ? $createParams[$i] : array();
+        $created = array();   // service id => params
+        $expected = array();  // service id => 'Active' | 'Suspended' after the last successful call
+        $times = array();
+        $errors = array();
+        $counts = array();
+        while (hrtime(true) < $deadline) {
+            $roll = mt_rand(1, 100);
+            if ($roll <= 20 && !empty($mine)) {
+                $kind = 'CreateAccount';
+                $params = array_shift($mine);
+                $call = function () use ($params) { return puqSynology_CreateAccount($params) === 'success'; };
+            } elseif ($roll <= 35 && !empty($created)) {
+                $id = array_rand($created);
+                $params = $created[$id];
+                $suspend = $expected[$id] === 'Active';
+                $kind = $suspend ? 'SuspendAccount' : 'UnsuspendAccount';
+                $call = function () use ($params, $suspend) {
+                    $r = $suspend ? puqSynology_SuspendAccount($params) : puqSynology_UnsuspendAccount($params);
+                    return $r === 'success';
+                };
+            } elseif ($roll <= 70) {
+                $kind = 'AdminServicesTabFields';
+                $params = $readParams[mt_rand(0, count($readParams) - 1)];
+                $call = function () use ($params) {
+                    $r = puqSynology_AdminServicesTabFields($params);
+                    return isset($r['DSM user']) && stripos(implode('', $r), 'error') === false;
+                };
+            } elseif ($roll <= 90) {
+                $kind = 'ClientArea';
+                $params = $readParams[mt_rand(0, count($readParams) - 1)];
+                $call = function () use ($params) {
+                    $r = puqSynology_ClientArea($params);
+                    return isset($r['tabOverviewModuleOutputTemplate'])
+                        && $r['tabOverviewModuleOutputTemplate'] === 'templates/overview.tpl'
+                        && $r['templateVariables']['puqUsageError'] === '';
+                };
+            } else {
+                $kind = 'TestConnection';
+                $call = function () use ($serverParams) {
+                    $r = puqSynology_TestConnection($serverParams);
+                    return $r['success'] === true;
+                };
+            }
+            WhmcsHarness::reset();
+            $c0 = hrtime(true);
+            $ok = $call();
+            $times[$kind][] = round((hrtime(true) - $c0) / 1e6, 2);
+            $counts[$kind] = (isset($counts[$kind]) ? $counts[$kind] : 0) + 1;
+            if (!$ok) {
+                if (count($errors) < 5) {
+                    $errors[] = $kind . ': ' . substr(WhmcsHarness::moduleLogText(), -400);
+                }
+                $counts['failed'] = (isset($counts['failed']) ? $counts['failed'] : 0) + 1;
+                continue;
+            }
+            if ($kind === 'CreateAccount') {
+                $created[(int) $params['serviceid']] = $params;
+                $expected[(int) $params['serviceid']] = 'Active';
+            } elseif ($kind === 'SuspendAccount' || $kind === 'UnsuspendAccount') {
+                $expected[(int) $params['serviceid']] = $kind === 'SuspendAccount' ? 'Suspended' : 'Active';
+            }
+        }
+        return array('times' => $times, 'counts' => $counts, 'errors' => $errors, 'expected' => $expected);
+    });
+    $wall = Bench::nowMs() - $t0;
+    $pressure = Bench::cpuPressure($stall0, Bench::cpuStallUs(), $wall);
+    $cpu1 = Bench::cpuMs($pid);
+    $mem1 = Bench::memory($pid);
+    $d = Bench::statsDelta($s0, Bench::simStats($control));
+
+    $times = array();
+    $counts = array();
+    $errors = array();
+    $expected = array();
+    foreach ($results as $r) {
+        if (isset($r['error'])) {
+            $errors[] = 'caller died: ' . $r['error'];
+            $counts['failed'] = (isset($counts['failed']) ? $counts['failed'] : 0) + 1;
+            continue;
+        }
+        foreach ($r['times'] as $kind => $list) {
+            $times[$kind] = array_merge(isset($times[$kind]) ? $times[$kind] : array(), $list);
+        }
+        foreach ($r['counts'] as $kind => $n) {
+            $counts[$kind] = (isset($counts[$kind]) ? $counts[$kind] : 0) + $n;
+        }
+        $errors = array_merge($errors, $r['errors']);
+        $expected += $r['expected'];
+    }
+
+    // Lost writes: every successful create must be one DSM user named in tblhosting, and every
+    // successful Suspend/Unsuspend must be the state the NAS shows; no DSM user may exist twice.
+    drop_db_connection();
+    $nas = Bench::control($control, '/state');
+    $dsmUsers = array();
+    foreach ($nas['users'] as $u) {
+        $dsmUsers[strtolower($u['name'])] = $u;
+    }
+    $lost = array();
+    $names = array();
+    if (!empty($expected)) {
+        $rows = WhmcsHarness::db()->query('SELECT id, username, domainstatus FROM tblhosting WHERE id IN ('
+            . implode(',', array_map('intval', array_keys($expected))) . ')')->fetchAll(PDO::FETCH_ASSOC);
+        foreach ($rows as $row) {
+            $id = (int) $row['id'];
+            $name = strtolower((string) $row['username']);
+            $names[$name] = true;
+            if ($name === '' || !isset($dsmUsers[$name])) {
+                $lost[] = "service $id: created, but " . ($name === '' ? 'no username in tblhosting' : "no DSM user $name");
+                continue;
+            }
+            $suspended = $dsmUsers[$name]['expired'] !== 'normal';
+            if ($suspended !== ($expected[$id] === 'Suspended')) {
+                $lost[] = "service $id: the last successful call left it {$expected[$id]}, the NAS shows expired="
+                    . $dsmUsers[$name]['expired'];
+            }
+        }
+        if (count($rows) !== count($expected)) {
+            $lost[] = (count($expected) - count($rows)) . ' created services are missing from tblhosting';
+        }
+    }
+    // DSM users made for services of this NAS that WHMCS does not know (a duplicate or an orphan).
+    $orphans = 0;
+    foreach ($dsmUsers as $name => $u) {
+        if (strpos((string) $u['description'], 'WHMCS service #') !== false && !isset($names[$name])) {
+            $orphans++;
+        }
+    }
+    $calls = 0;
+    $all = array();
+    $perKind = array();
+    foreach ($times as $kind => $list) {
+        $calls += count($list);
+        $all = array_merge($all, $list);
+        $perKind[$kind] = array('calls' => count($list), 'p50_ms' => Bench::percentile($list, 50),
+            'p99_ms' => Bench::percentile($list, 99), 'max_ms' => max($list));
+    }
+    $failed = isset($counts['failed']) ? $counts['failed'] : 0;
+    $m = array('callers' => $callers, 'seconds' => $seconds, 'wall_ms' => $wall, 'calls' => $calls, 'failed' => $failed,
+        'per_second' => round($calls / ($wall / 1000), 1), 'p50_ms' => Bench::percentile($all, 50),
+        'p99_ms' => Bench::percentile($all, 99), 'max_ms' => empty($all) ? null : max($all), 'per_kind' => $perKind,
+        'creates_ok' => count($expected), 'lost_writes' => count($lost), 'lost' => array_slice($lost, 0, 5),
+        'orphan_dsm_users' => $orphans, 'errors' => array_slice($errors, 0, 5), 'dsm_requests' => $d['requests'],
+        'dsm_logins' => $d['logins'], 'daemon_cpu_ms' => $cpu1 - $cpu0, 'daemon_before_kib' => $mem0,
+        'daemon_after_kib' => $mem1, 'cpu_pressure_pct' => $pressure, 'settings' => Bench::env('BENCH_DAEMON_SETTINGS'),
+        'latency_ms' => (float) Bench::env('BENCH_LATENCY_MS'));
+    Bench::record('load', $m);
+    $parts = array();
+    foreach ($perKind as $kind => $k) {
+        $parts[] = sprintf('%s %d (p99 %.0f ms)', $kind, $k['calls'], $k['p99_ms']);
+    }
+    Bench::say(sprintf('load: %d callers for %.0f s: %d calls (%.1f/s), %d failed, p50 %.1f ms, p99 %.1f ms, max %.0f ms; '
+        . '%d accounts created, %d lost writes, %d orphan DSM users; %s',
+        $callers, $wall / 1000, $calls, $m['per_second'], $failed, $m['p50_ms'], $m['p99_ms'], $m['max_ms'],
+        count($expected), count($lost), $orphans, implode(', ', $parts)));
+    foreach (array_merge($m['errors'], $m['lost']) as $line) {
+        Bench::say('  ' . $line);
+    }
+}
+

@@ -40,11 +40,14 @@ OVERHEAD_BIG_CALLS=30
 CREATE_BIG=10
 CREATE_SERIAL=40
 CREATE_PER_CALLER=25
+LOAD_CALLERS=${BENCH_LOAD_CALLERS:-200}
+LOAD_SECONDS=${BENCH_LOAD_SECONDS:-60}
 if [ "$QUICK" = 1 ]; then
   RUNS=2; LONG_RUNS=1; BASELINE_USERS=50; SIZES="1000 2000"; NAS_COUNT=4; NAS_USERS=200
   OVERHEAD_CALLS=100; OVERHEAD_BIG_CALLS=5; CREATE_SERIAL=10; CREATE_PER_CALLER=4; CREATE_BIG=3
+  LOAD_CALLERS=${BENCH_LOAD_CALLERS:-20}; LOAD_SECONDS=${BENCH_LOAD_SECONDS:-10}
 fi
-ONLY=" ${BENCH_ONLY:-sync scaling db baseline multi overhead create} "
+ONLY=" ${BENCH_ONLY:-sync scaling db baseline multi overhead create load} "
 want() { [[ "$ONLY" == *" $1 "* ]]; }
 
 for bin in puq-synologyd dsm-sim; do
@@ -97,7 +100,7 @@ sim_port() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys
 # variable MALLOC_ARENA_MAX (glibc malloc arenas).
 start_daemon() {
   local label=$1; shift
-  local workers=8 batch=50 inflight=4 pool=4 level=info arena="" kv
+  local workers=8 queued=256 batch=50 inflight=4 pool=4 level=info arena="" kv
   for kv in "$@"; do
     case "$kv" in
       log_level=*) level=${kv#*=} ;;
@@ -106,6 +109,7 @@ start_daemon() {
       usage_batch_size=*) batch=${kv#*=} ;;
       usage_max_in_flight=*) inflight=${kv#*=} ;;
       pool_size=*) pool=${kv#*=} ;;
+      max_queued_requests=*) queued=${kv#*=} ;;
       *) echo "bench: unknown daemon setting $kv" >&2; exit 1 ;;
     esac
   done
@@ -116,6 +120,7 @@ listen_address = 127.0.0.1
 listen_port = $DAEMON_PORT
 secret_file = $RUN/secret
 worker_threads = $workers
+max_queued_requests = $queued
 log_level = $level
 
 [database]
@@ -269,6 +274,16 @@ if want create; then
   start_daemon create
   drive create --serial="$CREATE_SERIAL" --per-caller="$CREATE_PER_CALLER" --callers=8 --runs="$LONG_RUNS"
   stop_pid create
+fi
+
+if want load; then
+  step "bench: load: $LOAD_CALLERS module calls at once for $LOAD_SECONDS s (admin tab, client area, Test Connection, CreateAccount, Suspend/Unsuspend), simulator latency ${LAT} ms"
+  start_sim load 16
+  drive seed-load --http="$(sim_port load http)" --https="$(sim_port load https)" --readers=200 \
+    --accounts="$(( LOAD_CALLERS * 15 ))"
+  start_daemon load
+  drive load --callers="$LOAD_CALLERS" --seconds="$LOAD_SECONDS"
+  stop_pid load
 fi
 
 drive machine --when=end

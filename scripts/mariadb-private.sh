@@ -159,7 +159,7 @@ cmd_start() {
     --pid-file="$pidfile" --log-error="$dir/error.log" --tmpdir="$dir" \
     --skip-name-resolve --performance-schema=OFF --skip-log-bin \
     --innodb-buffer-pool-size=64M --innodb-log-file-size=16M --innodb-log-buffer-size=4M \
-    --innodb-flush-log-at-trx-commit=2 --key-buffer-size=4M --max-connections=200 \
+    --innodb-flush-log-at-trx-commit=2 --key-buffer-size=4M --max-connections=400 \
     --innodb-file-per-table=OFF --innodb-doublewrite=OFF \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     </dev/null >>"$dir/mariadbd.out" 2>&1 &

@@ -45,6 +45,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   add_counts plain "$LOG_DIR/crash-sync.log"
 
+  step "Database faults: MariaDB stopped and started again during a sync and during CreateAccount"
+  bash "$REPO_DIR/tests/integration/db-restart.sh" 2>&1 | tee "$LOG_DIR/db-restart.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add_counts plain "$LOG_DIR/db-restart.log"
+
   step "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
   bash "$REPO_DIR/tests/integration/daemon-blackbox.sh" 2>&1 | tee "$LOG_DIR/daemon-blackbox.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

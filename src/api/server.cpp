@@ -1,5 +1,7 @@
 #include "puq/api/server.hpp"
 
+#include "puq/api/task_queue.hpp"
+
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
@@ -148,7 +150,22 @@ ApiServer::ApiServer(const Config& config, std::string secret, std::vector<Route
     : impl_(std::make_unique<Impl>(config, std::move(secret))) {
   auto& http = impl_->http;
   const size_t threads = static_cast<size_t>(std::max(1, config.daemon.worker_threads));
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const size_t max_queued = static_cast<size_t>(std::max(1, config.daemon.max_queued_requests));
+  http.new_task_queue = [threads, max_queued] { return new BoundedTaskQueue(threads, max_queued); };
+  // A request read by a refusing thread (the wait queue was full when its connection arrived) is
+  // answered here, before authentication and before any handler: nothing was done, so a retry is safe.
+  http.set_pre_routing_handler([threads, max_queued](const httplib::Request&, httplib::Response& res) {
+    if (!BoundedTaskQueue::refusingOnThisThread()) return httplib::Server::HandlerResponse::Unhandled;
+    addSecurityHeaders(res);
+    res.set_header("Retry-After", "1");
+    sendJson(res, 503,
+             errorBody("overloaded", "puq-synologyd is busy: all " + std::to_string(threads) + " workers are working and " +
+                                         std::to_string(max_queued) +
+                                         " requests are waiting. This request was not run; retry it. If this persists, "
+                                         "raise [daemon] worker_threads or max_queued_requests."));
+    countRequest("overloaded", 503, "overloaded");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   http.set_payload_max_length(config.daemon.max_body_bytes);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);

@@ -222,7 +222,8 @@ const std::vector<Option>& options() {
         "Requests handled at the same time. Each may wait on a NAS for up to [dsm] timeout_ms."));
     t.push_back(intOption(
         "daemon", "max_queued_requests", [](auto& s) -> auto& { return s.config.daemon.max_queued_requests; }, 1,
-        100000, "Requests allowed to wait for a free worker; more are refused with HTTP 503."));
+        100000, "Connections allowed to wait for a free worker; more are answered HTTP 503 \"overloaded\"\n"
+                  "without running (the module sends them again)."));
     t.push_back(intOption("daemon", "max_body_bytes",
                           [](auto& s) -> auto& { return s.config.daemon.max_body_bytes; }, 1024, 67108864,
                           "Largest request body accepted; a bigger request is refused with HTTP 413."));

@@ -1,10 +1,12 @@
 <?php
 /**
- * Seeds N WHMCS services with usernames crash0001..crashNNNN on one new server for the running simulator
- * (product: 10 GB shown, Notify at 90 %, no email) and prints "SERVER_ID". Usage: php seed-bulk.php N
+ * Seeds N WHMCS services with usernames PREFIX0001..PREFIXNNNN (PREFIX: crash unless given) on one new
+ * server for the running simulator (product: 10 GB shown, Notify at 90 %, no email) and prints "SERVER_ID".
+ * Usage: php seed-bulk.php N [PREFIX]
  */
 require __DIR__ . '/../php/bootstrap.php';
 $n = (int) $argv[1];
+$prefix = isset($argv[2]) ? $argv[2] : 'crash';
 $groupId = WhmcsHarness::seedServerGroup();
 $serverId = WhmcsHarness::seedServer(array(
     'host' => WhmcsHarness::env('DSM_HOST'), 'port' => WhmcsHarness::env('DSM_PORT'),
@@ -15,6 +17,6 @@ $productId = WhmcsHarness::seedProduct(array(1 => '10', 2 => 'GB', 3 => '10G'), 
 $clientId = WhmcsHarness::seedClient();
 for ($i = 1; $i <= $n; $i++) {
     WhmcsHarness::seedService($clientId, $productId, $serverId,
-        array('username' => sprintf('crash%04d', $i), 'domainstatus' => 'Active'));
+        array('username' => sprintf('%s%04d', $prefix, $i), 'domainstatus' => 'Active'));
 }
 echo $serverId, "\n";

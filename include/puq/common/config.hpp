@@ -22,7 +22,7 @@ struct DaemonConfig {
   bool allow_remote = false;  // must be true to listen on a non-loopback address
   std::string secret_file = "/etc/puq-synologyd/secret";
   int worker_threads = 8;
-  int max_queued_requests = 64;
+  int max_queued_requests = 256;
   size_t max_body_bytes = 1048576;
   int replay_window_seconds = 300;
   std::string log_level = "info";

@@ -139,6 +139,22 @@ final class FakeDaemon
     }
 
     /** @return array[] method, path, headers (lower-case names), body, decoded (the JSON body), signature_valid */
+    /**
+     * Answers the first requests to METHOD path with $first (each array(status, body)), in order, and
+     * later ones as respond() set up (call respond() first).
+     */
+    public function respondFirst($method, $path, array $first)
+    {
+        $file = $this->dir . '/responses.json';
+        $all = json_decode((string) file_get_contents($file), true);
+        $key = strtoupper($method) . ' ' . $path;
+        $all[$key]['first'] = array();
+        foreach ($first as $answer) {
+            $all[$key]['first'][] = array('status' => $answer[0], 'body' => $answer[1]);
+        }
+        file_put_contents($file, json_encode($all));
+    }
+
     public function requests()
     {
         $file = $this->dir . '/requests.jsonl';

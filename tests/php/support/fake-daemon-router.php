@@ -42,6 +42,19 @@ if (!is_array($responses) || !isset($responses[$key])) {
     return true;
 }
 $r = $responses[$key];
+// "first": answers for the first requests to this route, in order; then the route's own answer.
+if (!empty($r['first'])) {
+    $seen = 0;
+    foreach (file($dir . '/requests.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
+        $logged = json_decode($line, true);
+        if ($logged['method'] . ' ' . $logged['path'] === $key) {
+            $seen++;
+        }
+    }
+    if ($seen <= count($r['first'])) {
+        $r = $r['first'][$seen - 1];
+    }
+}
 if (!empty($r['delay_ms'])) {
     usleep((int) $r['delay_ms'] * 1000);
 }

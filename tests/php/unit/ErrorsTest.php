@@ -112,6 +112,60 @@ class ErrorsTest extends ModuleTestCase
         }
     }
 
+    public function testAnOverloadedDaemonIsAskedAgainWithAFreshSignature()
+    {
+        $overloaded = array('error' => array('code' => 'overloaded',
+            'message' => 'puq-synologyd is busy: ... This request was not run; retry it.'));
+        self::$daemon->respond('POST', '/v1/account/suspend', 200, array('status' => 'suspended'));
+        self::$daemon->respondFirst('POST', '/v1/account/suspend', array(array(503, $overloaded), array(503, $overloaded)));
+        $saved = DaemonClient::$overloadRetryDelaysMs;
+        DaemonClient::$overloadRetryDelaysMs = array(10, 10, 10);
+        try {
+            $client = new DaemonClient(self::$daemon->url(), self::$daemon->secretFile(), 5, 2);
+            $answer = $client->post('/v1/account/suspend', array('service_id' => 7));
+        } finally {
+            DaemonClient::$overloadRetryDelaysMs = $saved;
+        }
+        $this->assertSame('suspended', $answer['status']);
+        $requests = self::$daemon->requests();
+        $this->assertCount(3, $requests);
+        $nonces = array_map(function ($r) { return $r['headers']['x-puq-nonce']; }, $requests);
+        $this->assertCount(3, array_unique($nonces), 'each resend is signed with a new nonce');
+    }
+
+    public function testAnOverloadedDaemonThatStaysFullGivesItsMessage()
+    {
+        $overloaded = array('error' => array('code' => 'overloaded', 'message' => 'puq-synologyd is busy; retry it.'));
+        self::$daemon->respond('POST', '/v1/account/unsuspend', 503, $overloaded);
+        $saved = DaemonClient::$overloadRetryDelaysMs;
+        DaemonClient::$overloadRetryDelaysMs = array(10, 10);
+        try {
+            $client = new DaemonClient(self::$daemon->url(), self::$daemon->secretFile(), 5, 2);
+            $client->post('/v1/account/unsuspend', array('service_id' => 7));
+            $this->fail('expected DaemonException');
+        } catch (DaemonException $e) {
+            $this->assertSame('overloaded', $e->getErrorCode());
+            $this->assertSame(503, $e->getHttpStatus());
+        } finally {
+            DaemonClient::$overloadRetryDelaysMs = $saved;
+        }
+        $this->assertCount(3, self::$daemon->requests(), 'one request and two resends');
+    }
+
+    public function testAnotherErrorIsNotSentAgain()
+    {
+        self::$daemon->respond('POST', '/v1/account/terminate', 503,
+            array('error' => array('code' => 'database_error', 'message' => 'All 4 connections busy')));
+        $client = new DaemonClient(self::$daemon->url(), self::$daemon->secretFile(), 5, 2);
+        try {
+            $client->post('/v1/account/terminate', array('service_id' => 7));
+            $this->fail('expected DaemonException');
+        } catch (DaemonException $e) {
+            $this->assertSame('database_error', $e->getErrorCode());
+        }
+        $this->assertCount(1, self::$daemon->requests());
+    }
+
     public function testDaemonErrorWithoutMessage()
     {
         self::$daemon->respond('POST', '/v1/server/test', 500, array('error' => array('code' => 'internal')));

@@ -140,6 +140,27 @@ class DaemonClient
      */
     public function request($method, $path, $body = null, $timeout = null)
     {
+        // "overloaded" (HTTP 503) means the daemon's wait queue was full and the request was not run,
+        // so it is safe to send again (signed anew). Anything else is returned or thrown as is.
+        $delays = self::$overloadRetryDelaysMs;
+        for ($attempt = 0; ; $attempt++) {
+            try {
+                return $this->requestOnce($method, $path, $body, $timeout);
+            } catch (DaemonException $e) {
+                if ($e->getErrorCode() !== 'overloaded' || $attempt >= count($delays)) {
+                    throw $e;
+                }
+                usleep($delays[$attempt] * 1000);
+            }
+        }
+    }
+
+    /** @var int[] pauses before each resend of an "overloaded" request, in milliseconds */
+    public static $overloadRetryDelaysMs = array(250, 500, 1000, 2000);
+
+    /** One signed request; see request(). */
+    private function requestOnce($method, $path, $body, $timeout)
+    {
         $method = strtoupper((string) $method);
         $url = $this->baseUrl . $path;
         $parts = parse_url($url);
