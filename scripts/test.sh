@@ -45,6 +45,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   add_counts plain "$LOG_DIR/crash-sync.log"
 
+  step "Emails exactly once: the daemon and the cron killed between SendEmail and its acknowledgement"
+  bash "$REPO_DIR/tests/integration/crash-email.sh" 2>&1 | tee "$LOG_DIR/crash-email.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add_counts plain "$LOG_DIR/crash-email.log"
+
   step "Database faults: MariaDB stopped and started again during a sync and during CreateAccount"
   bash "$REPO_DIR/tests/integration/db-restart.sh" 2>&1 | tee "$LOG_DIR/db-restart.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "puq/common/error.hpp"
+#include "puq/usage/email_log.hpp"
 #include "puq/usage/figures.hpp"
 #include "puq/whmcs/mariadb_connection.hpp"
 
@@ -49,6 +50,10 @@ sql::ConnectionPool::Options poolOptions(const whmcs::DbSettings& s) {
 const char* kOutboxColumns =
     "id, service_id, kind, template, customvars, status, attempts, next_attempt_at, lease_until, last_error,"
     " sent_at, crossing_seq";
+// The same columns of "mod_puqsynology_outbox o" in a join.
+const char* kOutboxColumnsQualified =
+    "o.id, o.service_id, o.kind, o.template, o.customvars, o.status, o.attempts, o.next_attempt_at, o.lease_until,"
+    " o.last_error, o.sent_at, o.crossing_seq";
 
 OutboxRow toOutboxRow(const sql::Row& row) {
   OutboxRow o;
@@ -350,6 +355,7 @@ std::vector<OutboxRow> UsageStore::leasePending(int limit, TimePoint now, std::c
     // locks, and rows the WHERE rejects are not kept locked.
     c.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     sql::Transaction tx(c);
+    settleUnacknowledged(c, now_text);
     auto claim = c.prepare(
         "UPDATE mod_puqsynology_outbox FORCE INDEX (due) SET lease_until = ?, lease_token = ?"
         " WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
@@ -362,10 +368,91 @@ std::vector<OutboxRow> UsageStore::leasePending(int limit, TimePoint now, std::c
       read->bind(token).execute();
       sql::Row row;
       while (read->nextRow(row)) out.push_back(toOutboxRow(row));
+      // Where WHMCS's email log stands now: an email for one of these rows can only come after it.
+      auto mark = c.prepare("SELECT COALESCE(MAX(id), 0) FROM tblemails");
+      mark->execute();
+      const int64_t email_log_mark = mark->firstRow()->int64(0);
+      auto remember = c.prepare(
+          "INSERT INTO mod_puqsynology_outbox_delivery (outbox_id, lease_token, email_log_mark, updated_at)"
+          " SELECT id, lease_token, ?, ? FROM mod_puqsynology_outbox WHERE lease_token = ?"
+          " ON DUPLICATE KEY UPDATE lease_token = VALUES(lease_token), email_log_mark = VALUES(email_log_mark),"
+          " updated_at = VALUES(updated_at)");
+      remember->bind(email_log_mark).bind(now_text).bind(token).execute();
     }
     tx.commit();
     return out;
   });
+}
+
+int UsageStore::settleUnacknowledged(sql::Connection& c, const std::string& now_text) {
+  // Rows handed out whose lease ran out without an acknowledgement: the sender died before, during or
+  // after SendEmail. WHMCS's email log tells which: an email to the client, logged after the row was
+  // handed out, with the template's subject. Rows are visited oldest first and each logged email
+  // proves one row only, so of two notifications to one client the one sent first claims the email.
+  auto expired = c.prepare(
+      std::string("SELECT ") + kOutboxColumnsQualified +
+      ", d.email_log_mark, h.userid FROM mod_puqsynology_outbox o"
+      " JOIN mod_puqsynology_outbox_delivery d ON d.outbox_id = o.id AND d.lease_token = o.lease_token"
+      " JOIN tblhosting h ON h.id = o.service_id"
+      " WHERE o.status = 'pending' AND o.lease_until IS NOT NULL AND o.lease_until <= ?"
+      " ORDER BY o.id FOR UPDATE");
+  expired->bind(now_text).execute();
+  struct Candidate {
+    OutboxRow row;
+    int64_t mark;
+    int64_t client_id;
+  };
+  std::vector<Candidate> candidates;
+  sql::Row row;
+  while (expired->nextRow(row)) candidates.push_back({toOutboxRow(row), row.int64(12), row.int64(13)});
+  if (candidates.empty()) return 0;
+
+  std::map<std::string, std::vector<std::string>> subjects;  // template name -> subject of each language
+  std::vector<int64_t> claimed;
+  int settled = 0;
+  for (const auto& cand : candidates) {
+    auto known = subjects.find(cand.row.template_name);
+    if (known == subjects.end()) {
+      auto st = c.prepare("SELECT subject FROM tblemailtemplates WHERE name = ? AND type = 'product'");
+      st->bind(cand.row.template_name).execute();
+      std::vector<std::string> list;
+      while (st->nextRow(row)) list.push_back(row.text(0));
+      known = subjects.emplace(cand.row.template_name, std::move(list)).first;
+    }
+    std::vector<SubjectPattern> patterns;
+    for (const auto& subject : known->second) {
+      SubjectPattern p(subject, cand.row.customvars);
+      if (p.usable()) patterns.push_back(std::move(p));
+    }
+    if (patterns.empty()) continue;  // nothing to recognise the email by: it is sent again
+
+    auto emails = c.prepare(
+        "SELECT e.id, e.subject FROM tblemails e LEFT JOIN mod_puqsynology_outbox_delivery d ON d.email_log_id = e.id"
+        " WHERE e.userid = ? AND e.id > ? AND e.failed = 0 AND d.outbox_id IS NULL ORDER BY e.id LIMIT 200");
+    emails->bind(cand.client_id).bind(cand.mark).execute();
+    std::optional<int64_t> proof;
+    while (emails->nextRow(row)) {
+      const int64_t email_id = row.int64(0);
+      if (proof || std::find(claimed.begin(), claimed.end(), email_id) != claimed.end()) continue;
+      const std::string subject = row.text(1);
+      if (std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) { return p.matches(subject); }))
+        proof = email_id;
+    }
+    if (!proof) continue;
+    claimed.push_back(*proof);
+    auto sent = c.prepare(
+        "UPDATE mod_puqsynology_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, lease_token = NULL"
+        " WHERE id = ?");
+    sent->bind(now_text).bind(cand.row.id).execute();
+    auto proved = c.prepare("UPDATE mod_puqsynology_outbox_delivery SET email_log_id = ?, updated_at = ? WHERE outbox_id = ?");
+    proved->bind(*proof).bind(now_text).bind(cand.row.id).execute();
+    spdlog::warn(
+        "Notification {} (service {}) was sent but never acknowledged (the sender stopped); WHMCS's email log holds "
+        "it as email #{}, so it is marked sent and not sent again",
+        cand.row.id, cand.row.service_id, *proof);
+    ++settled;
+  }
+  return settled;
 }
 
 std::string UsageStore::ack(int64_t id, AckResult result, const std::string& error, TimePoint now, int max_attempts) {

@@ -78,7 +78,23 @@ CREATE TABLE IF NOT EXISTS mod_puqsynology_outbox (
   KEY lease_token (lease_token)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 )sql"}},
-      // Next: {4, "...", {R"sql(CREATE TABLE IF NOT EXISTS ...)sql"}},
+      // Issue 6, emails exactly once (docs/usage.md, "Delivery"): what proves a send whose
+      // acknowledgement was lost. A table of its own, not columns of the outbox: CREATE TABLE IF NOT
+      // EXISTS is safe to rerun on MariaDB and MySQL alike, ADD COLUMN IF NOT EXISTS is MariaDB only.
+      {4,
+       "mod_puqsynology_outbox_delivery: WHMCS email log position of each handed-out notification",
+       {R"sql(
+CREATE TABLE IF NOT EXISTS mod_puqsynology_outbox_delivery (
+  outbox_id BIGINT NOT NULL COMMENT 'mod_puqsynology_outbox.id',
+  lease_token CHAR(32) NOT NULL COMMENT 'the lease this mark belongs to',
+  email_log_mark BIGINT NOT NULL COMMENT 'MAX(tblemails.id) when the notification was handed out',
+  email_log_id BIGINT NULL COMMENT 'tblemails.id that proved a send whose acknowledgement was lost',
+  updated_at DATETIME NOT NULL COMMENT 'UTC',
+  PRIMARY KEY (outbox_id),
+  UNIQUE KEY email_log_id (email_log_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+)sql"}},
+      // Next: {5, "...", {R"sql(CREATE TABLE IF NOT EXISTS ...)sql"}},
   };
   return all;
 }

@@ -2,7 +2,8 @@
 /**
  * Seeds N WHMCS services with usernames PREFIX0001..PREFIXNNNN (PREFIX: crash unless given) on one new
  * server for the running simulator (product: 10 GB shown, Notify at 90 %, no email) and prints "SERVER_ID".
- * Usage: php seed-bulk.php N [PREFIX]
+ * With TEMPLATE, the product emails with that template at Notify at 90 %.
+ * Usage: php seed-bulk.php N [PREFIX [TEMPLATE]]
  */
 require __DIR__ . '/../php/bootstrap.php';
 $n = (int) $argv[1];
@@ -13,7 +14,11 @@ $serverId = WhmcsHarness::seedServer(array(
     'secure' => WhmcsHarness::env('DSM_SECURE', '1') === '1', 'username' => WhmcsHarness::env('DSM_ADMIN_USER'),
     'password' => WhmcsHarness::env('DSM_ADMIN_PASS'),
 ), $groupId);
-$productId = WhmcsHarness::seedProduct(array(1 => '10', 2 => 'GB', 3 => '10G'), $groupId);
+$options = array(1 => '10', 2 => 'GB', 3 => '10G');
+if (isset($argv[3])) {
+    $options[5] = $argv[3];
+}
+$productId = WhmcsHarness::seedProduct($options, $groupId);
 $clientId = WhmcsHarness::seedClient();
 for ($i = 1; $i <= $n; $i++) {
     WhmcsHarness::seedService($clientId, $productId, $serverId,

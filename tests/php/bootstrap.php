@@ -108,6 +108,7 @@ final class WhmcsHarness
         self::$activityLog = array();
         self::$failSends = 0;
         self::$failSendMessage = 'Sending Failed';
+        self::$afterSend = null;
     }
 
     /**
@@ -347,8 +348,63 @@ final class WhmcsHarness
             self::$failSends--;
             return array('result' => 'error', 'message' => self::$failSendMessage);
         }
+        if (self::$emailLog && !$custom) {
+            // WHMCS renders the product template for the service and logs the email in tblemails (the
+            // client's Email History, what GetEmails reads); the daemon reads that log (docs/usage.md).
+            $logged = self::logProductEmail($name, $id, $vars);
+            if ($logged !== null) {
+                return array('result' => 'error', 'message' => $logged);
+            }
+        }
         self::$sentEmails[] = array('messagename' => $name, 'id' => $id, 'customvars' => $vars, 'values' => $values);
+        if (self::$afterSend !== null) {
+            call_user_func(self::$afterSend, count(self::$sentEmails));
+        }
         return array('result' => 'success');
+    }
+
+    /**
+     * @var bool SendEmail works like WHMCS's mailer against the database: the product template must exist
+     * (else "Email Template not found"), is rendered with Smarty for the service, and the email is logged in
+     * tblemails. The integration tests and scripts turn it on; unit tests (fake daemon, no rows) leave it off.
+     */
+    public static $emailLog = false;
+
+    /** @var callable|null called with the number of emails sent so far, after each successful SendEmail */
+    public static $afterSend = null;
+
+    /** Renders product template $name for service $serviceId and inserts it into tblemails; null or an error. */
+    private static function logProductEmail($name, $serviceId, array $vars)
+    {
+        $db = self::db();
+        $st = $db->prepare("SELECT subject, message, disabled FROM tblemailtemplates WHERE name = ? AND type = 'product'"
+            . " AND (language = '' OR language IS NULL) ORDER BY id LIMIT 1");
+        $st->execute(array($name));
+        $template = $st->fetch();
+        if ($template === false) {
+            return 'Email Template not found';
+        }
+        if ((int) $template['disabled'] === 1) {
+            return 'Email Template is disabled';
+        }
+        $st = $db->prepare('SELECT h.userid, h.domain, c.firstname, c.lastname, c.email FROM tblhosting h'
+            . ' JOIN tblclients c ON c.id = h.userid WHERE h.id = ?');
+        $st->execute(array($serviceId));
+        $service = $st->fetch();
+        if ($service === false) {
+            return 'Sending Failed';
+        }
+        $merge = array_merge(array(
+            'client_name' => trim($service['firstname'] . ' ' . $service['lastname']),
+            'client_first_name' => $service['firstname'], 'client_email' => $service['email'],
+            'service_id' => $serviceId, 'service_domain' => $service['domain'],
+        ), $vars);
+        $subject = WhmcsPages::renderString($template['subject'], $merge);
+        $message = WhmcsPages::renderString($template['message'], $merge);
+        $db->prepare('INSERT INTO tblemails (userid, subject, message, date, `to`, pending, failed, created_at, updated_at)'
+            . ' VALUES (?, ?, ?, NOW(), ?, 0, 0, NOW(), NOW())')
+            ->execute(array((int) $service['userid'], $subject, $message, $service['email']));
+        return null;
     }
 
     public static function logActivity($message)

@@ -166,7 +166,9 @@ class UsageStore {
   // --- outbox -----------------------------------------------------------------------------------------
   // Leases at most `limit` due rows (pending, next_attempt_at <= now, lease free or expired) until
   // now + lease, atomically (one UPDATE ... ORDER BY ... LIMIT that stamps a lease token, then the rows
-  // with that token are read): two callers never get the same row.
+  // with that token are read): two callers never get the same row. Each leased row remembers where
+  // WHMCS's email log (tblemails) stood. A row whose lease ran out without an acknowledgement is first
+  // looked up in that log (include/puq/usage/email_log.hpp): found, it is marked sent, not handed out.
   std::vector<OutboxRow> leasePending(int limit, TimePoint now, std::chrono::seconds lease);
   // Sent: status sent (idempotent; a sent row is never re-queued). Failed: counts one failed attempt
   // of a leased row (a repeated ack finds no lease and changes nothing), schedules the next at
@@ -197,6 +199,9 @@ class UsageStore {
   std::function<void(const std::string& step)> test_hook;
 
  private:
+  // leasePending's first step, inside its transaction: settles the unacknowledged rows the email log
+  // proves sent. Returns how many.
+  int settleUnacknowledged(whmcs::sql::Connection& c, const std::string& now_text);
 
   whmcs::DbSettings settings_;
   whmcs::sql::ConnectionPool pool_;

@@ -138,6 +138,10 @@ class ClientAreaUsageNotificationsTest extends IntegrationTestCase
         $this->assertSame('GB', $vars['unit']);
         $this->assertEqualsWithDelta(10.0, $vars['disk_limit_bytes'] * $vars['unit_coefficient'], 1e-9);
         $this->assertEquals(9.18, $vars['disk_used_unit']);
+        // As WHMCS does, the email is in the client's email log, rendered for this service.
+        $logged = WhmcsHarness::db()->query('SELECT e.subject FROM tblemails e JOIN tblhosting h ON h.userid = e.userid'
+            . ' WHERE h.id = ' . (int) self::$serviceId)->fetchAll(PDO::FETCH_COLUMN);
+        $this->assertSame(array('Disk space usage 91.8 % - ' . self::$username), $logged);
         $acks = WhmcsHarness::moduleLogEntries('Notifications: ack');
         $this->assertNotEmpty($acks);
         $this->assertStringContainsString('sent', $acks[0]['response']);

@@ -32,6 +32,7 @@ abstract class IntegrationTestCase extends TestCase
         if (!extension_loaded('pdo_mysql')) {
             self::fail('The PHP extension pdo_mysql is missing: apt-get install php-mysql.');
         }
+        WhmcsHarness::$emailLog = true; // SendEmail as WHMCS's mailer: template required, logged in tblemails
     }
 
     protected function setUp(): void

@@ -78,6 +78,29 @@ final class WhmcsPages
         }
     }
 
+    /** Renders Smarty source text (an email template's subject or body) with $vars, as WHMCS's mailer does. */
+    public static function renderString($source, array $vars)
+    {
+        if (!self::smartyAvailable()) {
+            throw new RuntimeException('Smarty 3 is not installed at ' . self::SMARTY . ': apt-get install smarty3');
+        }
+        require_once self::SMARTY;
+        $level = error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+        try {
+            $smarty = new Smarty();
+            $smarty->setCompileDir(self::compileDir());
+            $smarty->setCacheDir(self::compileDir());
+            $smarty->caching = 0;
+            $smarty->error_reporting = E_ALL & ~E_NOTICE & ~E_WARNING & ~E_DEPRECATED;
+            foreach ($vars as $name => $value) {
+                $smarty->assign($name, $value);
+            }
+            return $smarty->fetch('eval:' . $source);
+        } finally {
+            error_reporting($level);
+        }
+    }
+
     private static function e($text)
     {
         return htmlspecialchars((string) $text, ENT_QUOTES, 'UTF-8');

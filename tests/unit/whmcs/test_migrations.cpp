@@ -48,13 +48,13 @@ TEST_CASE("migrate creates the tables on an empty WHMCS schema", "[whmcs][migrat
                   " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mod_puqsynology_accounts'"
                   " AND INDEX_NAME = 'server_username' AND NON_UNIQUE = 0") ==
         std::optional<std::string>("server_id,username_lc"));
-  // WHMCS's own nine tables are untouched; the daemon adds only mod_puqsynology_* tables.
+  // WHMCS's own ten tables are untouched; the daemon adds only mod_puqsynology_* tables.
   CHECK(db.scalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
-                  " AND TABLE_NAME NOT LIKE 'mod\\_puqsynology\\_%'") == "9");
+                  " AND TABLE_NAME NOT LIKE 'mod\\_puqsynology\\_%'") == "10");
   CHECK(db.scalar("SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES"
                   " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'mod\\_puqsynology\\_%'") ==
         std::optional<std::string>("mod_puqsynology_accounts,mod_puqsynology_notify_state,mod_puqsynology_outbox,"
-                                   "mod_puqsynology_schema,mod_puqsynology_usage_daily"));
+                                   "mod_puqsynology_outbox_delivery,mod_puqsynology_schema,mod_puqsynology_usage_daily"));
 }
 
 TEST_CASE("migrate twice is a no-op", "[whmcs][migrate][db]") {

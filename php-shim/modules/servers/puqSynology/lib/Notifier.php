@@ -64,8 +64,9 @@ class Notifier
                     (int) $o['ack_pause_ms']);
                 $summary[$outcome['sent'] ? 'sent' : 'failed']++;
                 if (!$outcome['acknowledged']) {
-                    // The daemon stopped answering: stop here. The lease expires and the daemon offers the
-                    // notification again; an email that was sent but not acknowledged may then go out twice.
+                    // The daemon stopped answering: stop here, so at most this one send is in doubt. When
+                    // the lease expires the daemon finds the email in WHMCS's email log (tblemails) and marks
+                    // it sent; only one that never went out is offered again (docs/usage.md, "Delivery").
                     $summary['unacknowledged']++;
                     $summary['deferred'] = count($list) - $i - 1;
                     $summary['error'] = $outcome['ack_error'];
