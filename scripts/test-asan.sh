@@ -25,7 +25,9 @@ fi
 SUPP_DIR="$REPO_DIR/tests/sanitizers"
 if [ "$mode" = asan ]; then
   BUILD_DIR="${ASAN_BUILD_DIR:-$REPO_DIR/build-asan}"
-  cmake_flags=(-DPUQ_SANITIZE=ON -DPUQ_TSAN=OFF -DCMAKE_BUILD_TYPE=Debug)
+  # Unity build of the libraries (tests stay one file per unit): 4.6 min instead of 9 on 2 cores.
+  cmake_flags=(-DPUQ_SANITIZE=ON -DPUQ_TSAN=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_UNITY_BUILD=ON
+               -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
   build_targets=(all)
   ctest_filter=()
   export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:strict_init_order=1"

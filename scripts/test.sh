@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Catch2 suites through ctest (they start their own private MariaDB), the PHPUnit
-# unit suite, then the PHPUnit integration suite against a full stack (MariaDB, dsm-sim, puq-synologyd).
+# unit suite, then the PHPUnit integration suite and the black-box scripts against a full stack
+# (MariaDB, dsm-sim, puq-synologyd), and last the Catch2 suites again under ASan + UBSan + LSan.
 # Ends with one summary line "Summary: N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -66,6 +67,18 @@ else
 fi
 "$REPO_DIR/scripts/stack-down.sh"
 trap - EXIT
+
+# The same C++ suites once more under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer
+# (scripts/test-asan.sh: its own build directory, unity build, ~6 min on 2 cores from empty).
+# PUQ_SKIP_ASAN=1 leaves it out while iterating; CI always runs it.
+if [ "${PUQ_SKIP_ASAN:-0}" = 1 ] && [ -z "${CI:-}" ]; then
+  step "C++ tests under ASan + UBSan + LSan: skipped (PUQ_SKIP_ASAN=1)"
+else
+  step "C++ tests under ASan + UBSan + LSan (scripts/test-asan.sh)"
+  bash "$REPO_DIR/scripts/test-asan.sh" 2>&1 | tee "$LOG_DIR/ctest-asan.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add_counts ctest "$LOG_DIR/ctest-asan.log"
+fi
 
 echo
 echo "Summary: $passed passed, $failed failed"

@@ -177,9 +177,19 @@ SecretRegistry& registry() {
 
 bool isKeyChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
 
+bool endsWith(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
 bool isSensitiveKey(const std::string& key) {
   std::string k;
   for (char c : key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Names about a password, not holding one: an error code ("password_rejected: The new password...")
+  // or a setting. Masking the word after them hid message text, never a secret.
+  for (const char* about : {"_rejected", "_policy", "_rule", "_mode", "_file", "_expired", "_never_expire",
+                            "_last_change", "_length", "_strength"})
+    if (endsWith(k, about)) return false;
   for (const char* part : {"password", "passwd", "secret", "token", "signature"})
     if (k.find(part) != std::string::npos) return true;
   for (const char* exact : {"sid", "_sid", "did", "device_id", "otp_code", "pass", "pwd"})

@@ -69,6 +69,9 @@ const CodeTable& userCodes() {
       {3103, "invalid parameter (a boolean, a date in expired, a missing home location)"},
       {3106, "no such user"},
       {3107, "the user already exists"},
+      // Not in the reference (dsm-api.md); named in issue 6 as "another admin is editing".
+      {3112, "another administrator is editing users or groups"},
+      {3113, "another administrator is editing users or groups"},
       {3117, "the password does not meet the password policy"},
       {3121, "the password does not meet the password policy"},
   };
@@ -82,6 +85,8 @@ const CodeTable& groupCodes() {
       {3206, "the group already exists"},
       // Group.Member add/remove also reports the user-side codes.
       {3106, "no such user"},
+      {3112, "another administrator is editing users or groups"},
+      {3113, "another administrator is editing users or groups"},
   };
   return table;
 }

@@ -51,13 +51,14 @@ bool isRetryableRead(const std::string& api, const std::string& method) {
   return method == "list" || method == "get" || method == "getinfo" || method == "query" || method == "status";
 }
 
-// Transport failures a second try can cure: no answer, a reset, a 5xx, a proxy's HTML page, and DSM's
-// own "system busy / network unstable" codes (dsm-api.md §2, 109-111, 117, 118).
+// Transport failures a second try can cure: no answer, a reset, a 5xx, a proxy's HTML page, DSM's own
+// "system busy / network unstable" codes (dsm-api.md §2, 109-111, 117, 118), and "another administrator
+// is editing" (3112/3113 of the user and group APIs).
 bool isTransient(const DsmError& e) {
   const auto& c = e.code();
   if (c == "dsm_timeout" || c == "dsm_unreachable" || c == "dsm_protocol") return true;
   const int d = e.dsmCode();
-  return d == 109 || d == 110 || d == 111 || d == 117 || d == 118;
+  return d == 109 || d == 110 || d == 111 || d == 117 || d == 118 || c == "dsm_busy";
 }
 
 constexpr int kReadAttempts = 3;                           // the first try and two retries
@@ -449,6 +450,13 @@ DsmError HttpClient::errorFor(const std::string& api, const std::string& method,
     return DsmError("dsm_permission",
                     "The DSM account " + account + " may not call " + api + " " + method +
                         ": it must be a member of the administrators group." + where,
+                    api, method, code);
+  }
+  if ((code == 3112 || code == 3113) && (api.rfind(kUserApi, 0) == 0 || api.rfind("SYNO.Core.Group", 0) == 0)) {
+    return DsmError("dsm_busy",
+                    "The NAS is busy: another administrator is changing users or groups in DSM right now (" + api +
+                        " " + method + " was refused with DSM error " + std::to_string(code) +
+                        ", nothing was changed). Try again in a minute; retrying is safe." + where,
                     api, method, code);
   }
   if (code == 3107 && api.rfind(kUserApi, 0) == 0) {

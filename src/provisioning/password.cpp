@@ -7,22 +7,15 @@
 #include <utility>
 
 #include "puq/common/error.hpp"
+#include "ascii.hpp"
 
 namespace puq::provisioning {
 namespace {
 
 constexpr const char* kPolicySuffix = " (the NAS's password policy)";
 
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = asciiLower(c);
-  return out;
-}
-
 bool containsIgnoringCase(std::string_view haystack, std::string_view needle) {
-  return !needle.empty() && lowerAscii(haystack).find(lowerAscii(needle)) != std::string::npos;
+  return !needle.empty() && ascii::lower(haystack).find(ascii::lower(needle)) != std::string::npos;
 }
 
 bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -34,7 +27,7 @@ bool isAcceptedSpecial(char c) { return c != '\0' && std::strchr(kAcceptedPasswo
 std::string without(std::string_view alphabet, char excluded_lower) {
   std::string out;
   for (char c : alphabet) {
-    if (asciiLower(c) != excluded_lower) out += c;
+    if (ascii::lower(c) != excluded_lower) out += c;
   }
   return out;
 }
@@ -85,7 +78,7 @@ std::string generatePassword(int length, const puq::dsm::PasswordPolicy& policy,
   std::string classes[] = {kPasswordLower, kPasswordUpper, kPasswordDigits, kPasswordSpecials};
   // A one- or two-character username would turn up by chance in many passwords; leaving its first
   // character out of the alphabet rules it out. Longer ones are rare enough to reject and redraw.
-  const std::string name = lowerAscii(username);
+  const std::string name = ascii::lower(username);
   if (!name.empty() && name.size() <= 2) {
     for (std::string& alphabet : classes) alphabet = without(alphabet, name[0]);
   }

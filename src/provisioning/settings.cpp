@@ -8,6 +8,7 @@
 #include "puq/common/error.hpp"
 #include "puq/provisioning/password.hpp"
 #include "puq/provisioning/username_rule.hpp"
+#include "ascii.hpp"
 
 namespace puq::provisioning {
 namespace {
@@ -35,13 +36,6 @@ std::string trim(std::string_view s) {
   if (first == std::string_view::npos) return "";
   const auto last = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(first, last - first + 1));
-}
-
-std::string lowerAscii(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
 }
 
 bool hasControlChar(std::string_view s) {
@@ -93,7 +87,7 @@ double parseDiskSize(const std::string& value) {
 }
 
 std::string parseDiskUnit(const std::string& value) {
-  const std::string unit = lowerAscii(value);
+  const std::string unit = ascii::lower(value);
   if (unit == "mb") return "MB";
   if (unit == "gb") return "GB";
   if (unit == "tb") return "TB";
@@ -121,7 +115,7 @@ int parseNotifyPercent(std::string value) {
 }
 
 std::string parseEmailTemplate(const std::string& value) {
-  if (lowerAscii(value) == "none") return "";
+  if (ascii::lower(value) == "none") return "";
   if (hasControlChar(value) || value.size() > kMaxTemplateNameLength) {
     invalid(kEmailTemplate, "must be \"None\" or the name of a WHMCS email template", value);
   }
@@ -147,7 +141,7 @@ std::string parseInstructionLink(const std::string& value) {
       invalid(kLink, "must not contain spaces, quotes or the characters < > \\ ^ ` { | }", value);
     }
   }
-  const std::string lower = lowerAscii(value);
+  const std::string lower = ascii::lower(value);
   std::size_t rest_at = 0;
   if (lower.rfind("https://", 0) == 0) {
     rest_at = 8;
@@ -187,7 +181,7 @@ std::string parseInstructionLink(const std::string& value) {
 }
 
 std::string parseShowPassword(const std::string& value) {
-  const std::string v = lowerAscii(value);
+  const std::string v = ascii::lower(value);
   if (v == "button" || v == "show button") return "button";
   if (v == "plain" || v == "plain text") return "plain";
   if (v == "hidden") return "hidden";

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "puq/common/error.hpp"
+#include "ascii.hpp"
 
 namespace puq::provisioning {
 namespace {
@@ -24,14 +25,8 @@ constexpr const char* kMacroList =
     "{client_id} {service_id} {random_digit_x} {random_letter_x} {unixtime} {year} {month} {day} {hour} "
     "{minute} {second}";
 
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool isSeparator(char c) { return c == '.' || c == '_' || c == '-'; }
-
-std::string lowerAscii(std::string s) {
-  for (char& c : s) c = asciiLower(c);
-  return s;
-}
 
 // Admin-typed text quoted back in a message: control characters would garble the WHMCS admin page.
 std::string printable(std::string_view s) {
@@ -44,7 +39,7 @@ std::string printable(std::string_view s) {
 
 UsernameRule::Part parseMacro(std::string_view macro_text) {
   // macro_text includes the braces, e.g. "{random_digit_4}".
-  const std::string name = lowerAscii(std::string(macro_text.substr(1, macro_text.size() - 2)));
+  const std::string name = ascii::lower(std::string(macro_text.substr(1, macro_text.size() - 2)));
   const std::string shown = printable(macro_text);
   UsernameRule::Part part;
 
@@ -265,7 +260,7 @@ std::string UsernameRule::generateUnique(const UsernameContext& ctx, RandomSourc
 }
 
 bool isReservedUsername(const std::string& name) {
-  const std::string lower = lowerAscii(name);
+  const std::string lower = ascii::lower(name);
   if (std::find(std::begin(kReservedNames), std::end(kReservedNames), lower) != std::end(kReservedNames)) return true;
   return std::any_of(std::begin(kReservedPrefixes), std::end(kReservedPrefixes), [&lower](std::string_view prefix) {
     return lower.compare(0, prefix.size(), prefix) == 0;
@@ -278,7 +273,7 @@ std::string normaliseUsername(std::string raw) {
   bool pending_separator = false;  // a separator seen since the last letter/digit
   char separator = '-';
   for (char c : raw) {
-    c = asciiLower(c);
+    c = ascii::lower(c);
     if (!isLowerAlnum(c)) {
       // A run of separators and forbidden characters (any byte of a non-ASCII character too) becomes one
       // separator: the run's first, with anything not [._-] read as '-'.

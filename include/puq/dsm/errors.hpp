@@ -5,6 +5,7 @@
 //   dsm_tls          certificate not trusted / TLS handshake       dsm_protocol  not DSM / not JSON / wrong port or scheme
 //   dsm_auth         wrong credentials (400), disabled (401)      dsm_otp       2FA required (403/406)
 //   dsm_permission   105: not an administrator / Auth < 7          dsm_user_exists 3107
+//   dsm_busy         3112/3113: another administrator is editing users or groups (nothing changed)
 //   dsm_api          any other DSM error code
 #include <string>
 

@@ -66,6 +66,12 @@ TEST_CASE("log: sensitive key/values are masked whatever their spelling", "[log]
   CHECK(redact("X-Puq-Signature: 0123abcd") == "X-Puq-Signature: ********");
   CHECK(redact("new_password=abc&Password=def") == "new_password=********&Password=********");
   CHECK(redact(R"({"password":"unterminated)") == R"({"password":"********)");
+  // A name about a password (an error code, a setting) is not followed by one: the message stays whole.
+  CHECK(redact("password_rejected: The new password was not accepted") ==
+        "password_rejected: The new password was not accepted");
+  CHECK(redact("secret_file=/etc/puq-synologyd/secret password_policy: strong") ==
+        "secret_file=/etc/puq-synologyd/secret password_policy: strong");
+  CHECK(redact("password_rejected: x password=hunter2") == "password_rejected: x password=********");
   // Ordinary text stays as it was.
   for (const char* plain : {"connected to https://nas.example.com:5001 in 12 ms", "user=bob group=clients",
                             "bad signature", "password is too short", "time 12:30:00", "a=b&c=d",

@@ -19,7 +19,9 @@ TEST_CASE("A read survives one transient failure of each kind", "[dsm][retry]") 
   client->listGroups();  // discovery and login done
   const json fault = GENERATE(json{{"http_status", 503}, {"count", 1}}, json{{"reset_connection", 1}},
                               json{{"not_json", 1}}, json{{"fail", {{{"api", "SYNO.Core.User"}, {"method", "list"},
-                                                                     {"code", 117}, {"count", 1}}}}});
+                                                                     {"code", 117}, {"count", 1}}}}},
+                              json{{"fail", {{{"api", "SYNO.Core.User"}, {"method", "list"}, {"code", 3112}, {"count", 1}}}}},
+                              json{{"fail", {{{"api", "SYNO.Core.User"}, {"method", "list"}, {"code", 3113}, {"count", 1}}}}});
   INFO("fault " << fault.dump());
   nas.control("/faults", fault);
   const auto before = requests(nas);
@@ -62,4 +64,29 @@ TEST_CASE("A hang past the timeout on a read is retried once the NAS answers aga
   client->listGroups();
   nas.control("/faults", {{"hang_ms", 1500}, {"count", 1}});
   CHECK_NOTHROW(client->listUsers());
+}
+
+TEST_CASE("Another administrator editing (3112/3113): a write is refused once with a clear, retry-safe error",
+          "[dsm][retry]") {
+  puq::testing::SimNas nas;
+  auto client = nas.client();
+  client->listGroups();
+  const int code = GENERATE(3112, 3113);
+  nas.control("/faults", {{"fail", {{{"api", "SYNO.Core.User"}, {"method", "create"}, {"code", code}, {"count", 1}}}}});
+  const auto before = requests(nas);
+  try {
+    client->createUser({"busy-probe", "Probe-Passw0rd-1", "", ""});
+    FAIL("expected a DsmError");
+  } catch (const DsmError& e) {
+    CHECK(e.code() == "dsm_busy");
+    CHECK(e.dsmCode() == code);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("another administrator"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("nothing was changed"));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("127.0.0.1"));
+  }
+  CHECK(requests(nas) - before == 1);  // a write is never repeated by the client
+  CHECK(nas.user("busy-probe").is_null());
+  // The caller's retry (WHMCS's Create again) then works.
+  CHECK_NOTHROW(client->createUser({"busy-probe", "Probe-Passw0rd-1", "", ""}));
+  CHECK_FALSE(nas.user("busy-probe").is_null());
 }
