@@ -8,7 +8,7 @@
 #   BENCH_RUNS=N             runs per short scenario (default 5; long ones use 3)
 #   BENCH_BASELINE_USERS=N   size of the per-user baseline sample (default 500)
 #   BENCH_SIZES="1000 10000"  sizes of the one-NAS sync and scaling line (default 1000 2000 5000 10000 20000)
-#   BENCH_ONLY="a b"         only these scenarios: sync scaling db baseline multi overhead create
+#   BENCH_ONLY="a b"         only these scenarios: sync scaling db baseline multi overhead create load
 #   BENCH_NO_DOC=1           do not rewrite docs/performance.md (only complete runs rewrite it anyway)
 #   DSM_LATENCY_MS / DSM_SUBREQUEST_LATENCY_MS   the simulator's latency model (default 20 / 0.5)
 #   BENCH_DAEMON_WRAPPER     a command put before every puq-synologyd, e.g.

@@ -124,6 +124,55 @@ class LangFilesTest extends TestCase
         }
     }
 
+    public function testTheClientSeesTheirOwnLanguageWithEnglishForMissingKeys()
+    {
+        $german = self::load(self::LANG_DIR . '/german.php');
+        $english = self::load(self::LANG_DIR . '/english.php');
+        $params = array('clientsdetails' => array('language' => 'German'));
+        $this->assertSame('german', \WHMCS\Module\Server\PuqSynology\Module::language($params));
+        $lang = \WHMCS\Module\Server\PuqSynology\Module::lang($params);
+        $this->assertSame($german['puqSynology_statistics'], $lang['puqSynology_statistics']);
+        $this->assertSame(array_keys($english), array_keys($lang));
+        $button = puqSynology_ClientAreaCustomButtonArray($params);
+        $this->assertSame(array($german['puqSynology_statistics'] => 'UsageStatistics'), $button);
+    }
+
+    public function testTheLanguageFallsBackToSessionDefaultAndEnglish()
+    {
+        $module = '\WHMCS\Module\Server\PuqSynology\Module';
+        $savedSession = isset($_SESSION) ? $_SESSION : null;
+        $savedConfig = isset($GLOBALS['CONFIG']) ? $GLOBALS['CONFIG'] : null;
+        try {
+            $_SESSION = array();
+            unset($GLOBALS['CONFIG']);
+            $this->assertSame('english', $module::language(array()));
+            $GLOBALS['CONFIG'] = array('Language' => 'polish');
+            $this->assertSame('polish', $module::language(array()));
+            $_SESSION['Language'] = 'french';
+            $this->assertSame('french', $module::language(array()));
+            $this->assertSame('spanish', $module::language(array('clientsdetails' => array('language' => 'spanish'))));
+            // Unknown names and paths never reach include(): the next candidate is used.
+            $this->assertSame('french', $module::language(array('clientsdetails' => array('language' => 'klingon'))));
+            $this->assertSame('french', $module::language(array('clientsdetails' => array('language' => '../../../etc/passwd'))));
+            // The admin tab follows the admin's language, never the client's.
+            $_SESSION['adminlang'] = 'ukrainian';
+            $this->assertSame('ukrainian', $module::language(array('clientsdetails' => array('language' => 'german')), true));
+            unset($_SESSION['adminlang']);
+            $this->assertSame('polish', $module::language(array('clientsdetails' => array('language' => 'german')), true));
+        } finally {
+            if ($savedSession === null) {
+                $_SESSION = array();
+            } else {
+                $_SESSION = $savedSession;
+            }
+            if ($savedConfig === null) {
+                unset($GLOBALS['CONFIG']);
+            } else {
+                $GLOBALS['CONFIG'] = $savedConfig;
+            }
+        }
+    }
+
     public function testAllLanguageFilesPassThePhp74Check()
     {
         $cmd = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg(PUQ_REPO_ROOT . '/tools/php74-compat.php') . ' '

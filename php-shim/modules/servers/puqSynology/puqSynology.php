@@ -374,7 +374,7 @@ function puqSynology_AdminServicesTabFields($params = array())
         return array('puqSynology' => Module::escape(Module::fail('AdminServicesTabFields', $params, $e)));
     }
     try {
-        $lang = Module::lang();
+        $lang = Module::lang($params, true);
         $fields = array();
         try {
             $info = Module::call('AdminServicesTabFields', $params, '/v1/account/info',
@@ -456,9 +456,9 @@ function puqSynology_InstallEmailTemplate($params = array())
 }
 
 /** The client area's "Used space statistics" button (WHMCS lists it among the service's actions). */
-function puqSynology_ClientAreaCustomButtonArray()
+function puqSynology_ClientAreaCustomButtonArray($params = array())
 {
-    $lang = Module::lang();
+    $lang = Module::lang(is_array($params) ? $params : array());
     $label = isset($lang['puqSynology_statistics']) ? $lang['puqSynology_statistics'] : 'Used space statistics';
     return array($label => 'UsageStatistics');
 }
@@ -481,7 +481,7 @@ function puqSynology_ClientArea($params = array())
     try {
         $server = Server::requireFromParams($params);
         $username = isset($params['username']) ? (string) $params['username'] : '';
-        $lang = Module::lang();
+        $lang = Module::lang($params);
         if ($username === '') {
             // Not an error: the service is not provisioned yet. Keep WHMCS's overview (billing details).
             return array(
@@ -508,7 +508,7 @@ function puqSynology_ClientArea($params = array())
         $message = Module::fail('ClientArea', $params, $e);
         if ($e instanceof DaemonException) {
             // Daemon details (addresses, codes) are for the admin's module log, not for the client.
-            $lang = Module::lang();
+            $lang = Module::lang($params);
             $message = isset($lang['puqSynology_error']) ? $lang['puqSynology_error']
                 : 'The storage details cannot be shown right now. Please try again later.';
         }
@@ -532,7 +532,7 @@ function puqSynology_UsageStatistics($params = array())
     $serviceId = 0;
     $usage = null;
     try {
-        $lang = Module::lang();
+        $lang = Module::lang($params);
         $serviceId = Module::requireServiceId($params);
         $usage = Module::call('UsageStatistics', $params, '/v1/usage/service',
             array('service_id' => $serviceId, 'days' => 30));

@@ -229,10 +229,55 @@ class Module
     }
 
     /** The module's language strings (lang/english.php), used by the templates. */
-    public static function lang()
+    public static function lang(array $params = array(), $admin = false)
+    {
+        $language = self::language($params, $admin);
+        $texts = self::loadLangFile('english');
+        if ($language !== 'english') {
+            // English first: a key a translation lacks still has a text.
+            $texts = array_merge($texts, self::loadLangFile($language));
+        }
+        return $texts;
+    }
+
+    /**
+     * The language to show. Client area: the client's own setting (WHMCS passes it in clientsdetails),
+     * else the session's (a visitor who picked one). Admin area ($admin): the admin's (the session's
+     * adminlang), never the client's. Then the system default, then english. Only names of the shipped
+     * files are used; anything else (unknown, or a path) falls back to english.
+     */
+    public static function language(array $params = array(), $admin = false)
+    {
+        $candidates = array();
+        if ($admin) {
+            if (isset($_SESSION['adminlang'])) {
+                $candidates[] = $_SESSION['adminlang'];
+            }
+        } else {
+            if (isset($params['clientsdetails']['language'])) {
+                $candidates[] = $params['clientsdetails']['language'];
+            }
+            if (isset($_SESSION['Language'])) {
+                $candidates[] = $_SESSION['Language'];
+            }
+        }
+        if (isset($GLOBALS['CONFIG']['Language'])) {
+            $candidates[] = $GLOBALS['CONFIG']['Language'];
+        }
+        foreach ($candidates as $candidate) {
+            $name = strtolower(trim((string) $candidate));
+            if ($name !== '' && preg_match('/^[a-z_-]+$/', $name) && is_file(dirname(__DIR__) . '/lang/' . $name . '.php')) {
+                return $name;
+            }
+        }
+        return 'english';
+    }
+
+    /** The $_LANG of lang/$language.php (a checked name), in a scope of its own. */
+    private static function loadLangFile($language)
     {
         $_LANG = array();
-        $file = dirname(__DIR__) . '/lang/english.php';
+        $file = dirname(__DIR__) . '/lang/' . $language . '.php';
         if (is_file($file)) {
             include $file;
         }
