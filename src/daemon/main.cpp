@@ -12,18 +12,13 @@
 #include <mutex>
 #include <thread>
 
+#include "puq/api/daemon_parts.hpp"
 #include "puq/api/server.hpp"
 #include "puq/cli/cli.hpp"
 #include "puq/common/auth.hpp"
 #include "puq/common/config.hpp"
 #include "puq/common/log.hpp"
 #include "puq/common/metrics.hpp"
-#include "puq/dsm/http_client.hpp"
-#include "puq/provisioning/clock.hpp"
-#include "puq/provisioning/random.hpp"
-#include "puq/usage/email_templates.hpp"
-#include "puq/usage/notifications.hpp"
-#include "puq/usage/usage_sync.hpp"
 #include "puq/version.hpp"
 #include "puq/whmcs/mariadb_store.hpp"
 
@@ -163,25 +158,11 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  puq::whmcs::MariaDbStore store(config.database);
-  Migrator migrator(store);
+  puq::api::DaemonParts parts(config);
+  Migrator migrator(parts.store);
   migrator.start();
 
-  puq::dsm::ClientPool pool(puq::dsm::httpClientFactory());
-  puq::provisioning::OpenSslRandom random;
-  puq::provisioning::SystemClock clock;
-  puq::provisioning::Provisioner provisioner(store, random, clock);
-  puq::api::Services services{store, pool, provisioner, config};
-  puq::usage::UsageStore usage_store(config.database);
-  puq::usage::UsageSync usage_sync(store, usage_store, clock, puq::usage::SyncOptions::fromConfig(config.dsm));
-  puq::usage::Notifications notifications(usage_store, clock);
-  puq::usage::EmailTemplates email_templates(usage_store);
-  services.usage_sync = &usage_sync;
-  services.notifications = &notifications;
-  services.email_templates = &email_templates;
-  services.usage_store = &usage_store;
-
-  puq::api::ApiServer server(config, secret, puq::api::makeRoutes(services));
+  puq::api::ApiServer server(config, secret, parts.routes());
   try {
     server.bind();
   } catch (const std::exception& e) {
@@ -217,7 +198,7 @@ int main(int argc, char** argv) {
     signal_thread.join();
   }
   migrator.stopAndJoin();
-  pool.logoutAll();
+  parts.pool.logoutAll();
   spdlog::info("puq-synologyd stopped");
   spdlog::shutdown();
   return 0;

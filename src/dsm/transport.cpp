@@ -6,8 +6,10 @@
 #include <openssl/x509.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <csignal>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "puq/common/metrics.hpp"
@@ -22,6 +24,41 @@ constexpr auto kMaxIdle = std::chrono::milliseconds(1500);
 
 // A failure this close to the read timeout is the timeout (httplib 0.11 reports both as Error::Read).
 constexpr double kTimeoutSlack = 0.9;
+
+// Where the system's trusted CAs are read from for a new TLS connection. Left to httplib, every new
+// connection loads the whole CA bundle (about 140 certificates: ~1 MB kept per connection, and the
+// parse on every connect). The hashed directory (/etc/ssl/certs on Debian, c_rehash links kept by
+// update-ca-certificates) is read lazily: only the CA that signed the NAS's chain is loaded. Without
+// hash links (a trimmed image), the bundle file it is.
+struct SystemTrust {
+  std::string file, dir;
+};
+
+const SystemTrust& systemTrust() {
+  static const SystemTrust trust = [] {
+    SystemTrust t;
+    const char* dir = X509_get_default_cert_dir();
+    bool hashed = false;
+    if (dir != nullptr) {
+      std::error_code ec;
+      for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        // "<8 hex digits>.<n>": a subject-hash link.
+        if (name.size() >= 10 && name[8] == '.' &&
+            std::all_of(name.begin(), name.begin() + 8, [](unsigned char c) { return std::isxdigit(c); })) {
+          hashed = true;
+          break;
+        }
+      }
+    }
+    if (hashed)
+      t.dir = dir;
+    else if (const char* file = X509_get_default_cert_file())
+      t.file = file;
+    return t;
+  }();
+  return trust;
+}
 
 void setTimeout(httplib::ClientImpl& connection, void (httplib::ClientImpl::*setter)(time_t, time_t), int ms) {
   if (ms <= 0) ms = 1;
@@ -152,6 +189,7 @@ std::unique_ptr<httplib::ClientImpl> Transport::connect() const {
   if (endpoint_.https) {
     auto ssl = std::make_unique<httplib::SSLClient>(endpoint_.host, endpoint_.port);
     ssl->enable_server_certificate_verification(endpoint_.verify_tls);
+    if (endpoint_.verify_tls) ssl->set_ca_cert_path(systemTrust().file, systemTrust().dir);
     if (endpoint_.verify_tls && !endpoint_.ca_file.empty()) {
       // Added to the context's store: httplib still loads the system CAs next to it.
       if (SSL_CTX_load_verify_locations(ssl->ssl_context(), endpoint_.ca_file.c_str(), nullptr) != 1) {

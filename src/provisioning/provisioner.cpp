@@ -15,6 +15,9 @@
 namespace puq::provisioning {
 namespace {
 
+// Names tried per create when DSM (3107) or another service (the reservation) already has one.
+constexpr int kMaxNameAttempts = 8;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -24,7 +27,11 @@ bool sameName(const std::string& a, const std::string& b) { return lower(a) == l
 
 // DSM's "get" has been seen answering a false 3106 for an existing user (dsm-api.md §4), so existence
 // checks scan the full list, case-insensitively.
+// One small `get` in the usual case. Its 3106 ("no such user") is not trusted on its own: a false 3106
+// for an existing user has been seen (dsm-api.md §4), so "missing" is confirmed by a case-insensitive
+// scan of the whole list, which costs O(users) but only when the user looks missing.
 std::optional<dsm::User> findUser(dsm::Client& dsm, const std::string& name) {
+  if (auto u = dsm.getUser(name); u && sameName(u->name, name)) return u;
   for (auto& u : dsm.listUsers())
     if (sameName(u.name, name)) return u;
   return std::nullopt;
@@ -45,13 +52,14 @@ whmcs::Service loadService(whmcs::Store& store, int64_t service_id, int64_t serv
   return *svc;
 }
 
-// The group is checked before anything is created, so a typo in the product settings fails cleanly.
-void requireGroupExists(dsm::Client& dsm, const std::string& group) {
-  for (const auto& g : dsm.listGroups())
-    if (g.name == group) return;
-  throw SettingError("Synology group '" + group + "' does not exist on the NAS at " + dsm.endpoint().baseUrl() +
-                     ": create it in DSM (Control Panel > Group) or choose another group in the product's "
-                     "Module Settings");
+bool hasGroup(const std::vector<std::string>& groups, const std::string& group) {
+  return std::find(groups.begin(), groups.end(), group) != groups.end();
+}
+
+SettingError missingGroup(dsm::Client& dsm, const std::string& group) {
+  return SettingError("Synology group '" + group + "' does not exist on the NAS at " + dsm.endpoint().baseUrl() +
+                      ": create it in DSM (Control Panel > Group) or choose another group in the product's "
+                      "Module Settings");
 }
 
 // Group.Member add answers success even when it did nothing (dsm-api.md §5); Client::addGroupMembers
@@ -76,6 +84,45 @@ void ensureHomeService(dsm::Client& dsm) {
 
 }  // namespace
 
+Provisioner::NasFacts Provisioner::nasFacts(dsm::Client& dsm, bool refresh) {
+  const std::string key = dsm.endpoint().sessionKey();
+  const auto now = clock_.now();
+  {
+    std::lock_guard<std::mutex> lock(facts_mutex_);
+    auto it = facts_.find(key);
+    if (!refresh && it != facts_.end() && now - it->second.read_at < kNasFactsTtl) return it->second;
+  }
+  // Read outside the lock: two creates may both read; the later write wins, both are fresh.
+  NasFacts facts;
+  for (const auto& g : dsm.listGroups()) facts.groups.push_back(g.name);
+  facts.policy = dsm.passwordPolicy();
+  facts.home_enabled = dsm.homeService().enable;
+  facts.read_at = now;
+  std::lock_guard<std::mutex> lock(facts_mutex_);
+  facts_[key] = facts;
+  return facts;
+}
+
+Provisioner::NasFacts Provisioner::nasFactsWithGroup(dsm::Client& dsm, const std::string& group) {
+  // A group missing from remembered facts is looked for once more: the admin may have just made it.
+  NasFacts facts = nasFacts(dsm);
+  if (hasGroup(facts.groups, group)) return facts;
+  facts = nasFacts(dsm, /*refresh=*/true);
+  if (!hasGroup(facts.groups, group)) throw missingGroup(dsm, group);
+  return facts;
+}
+
+void Provisioner::rememberHomeEnabled(dsm::Client& dsm) {
+  std::lock_guard<std::mutex> lock(facts_mutex_);
+  auto it = facts_.find(dsm.endpoint().sessionKey());
+  if (it != facts_.end()) it->second.home_enabled = true;
+}
+
+void Provisioner::forgetNasFacts(dsm::Client& dsm) {
+  std::lock_guard<std::mutex> lock(facts_mutex_);
+  facts_.erase(dsm.endpoint().sessionKey());
+}
+
 std::string ownershipMarker(int64_t service_id) { return "WHMCS service #" + std::to_string(service_id); }
 
 Provisioner::Provisioner(whmcs::Store& store, RandomSource& random, const Clock& clock)
@@ -89,8 +136,9 @@ CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id, int64_t s
   if (server_id == 0) server_id = svc.server_id;
   const std::string marker = ownershipMarker(service_id);
 
-  requireGroupExists(dsm, settings.group);
-  const dsm::PasswordPolicy policy = dsm.passwordPolicy();
+  // The group is checked before anything is created, so a typo in the product settings fails cleanly.
+  const NasFacts facts = nasFactsWithGroup(dsm, settings.group);
+  const dsm::PasswordPolicy& policy = facts.policy;
 
   CreateResult result;
   result.group = settings.group;
@@ -119,21 +167,20 @@ CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id, int64_t s
     }
   } else {
     const UsernameContext ctx{svc.client_id, service_id};
-    // Names on the NAS are read once; names in WHMCS are checked per candidate.
+    // Names in WHMCS are checked per candidate. Names on the NAS are not listed first (that read every
+    // user: O(users) per create): DSM refuses a taken name with 3107, case-insensitively, and the next
+    // candidate is tried. Names learnt that way are remembered for this call.
     std::vector<std::string> nas_names;
-    for (auto& u : dsm.listUsers()) nas_names.push_back(lower(u.name));
     auto taken = [&](const std::string& candidate) {
       return std::find(nas_names.begin(), nas_names.end(), lower(candidate)) != nas_names.end() ||
              store_.usernameInUse(server_id, candidate, service_id);
     };
-    // A name can still be taken between our check and our create (another daemon, an admin in DSM):
-    // then it is marked taken and another one is chosen, a bounded number of times.
     for (int attempt = 0;; ++attempt) {
       result.username = rule.generateUnique(ctx, random_, clock_, taken);
       try {
         store_.saveAccount({service_id, server_id, result.username, "creating", settings.group, "", ""});
       } catch (const Conflict&) {
-        if (attempt >= 5) throw;
+        if (attempt >= kMaxNameAttempts) throw;
         nas_names.push_back(lower(result.username));
         continue;
       }
@@ -143,16 +190,22 @@ CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id, int64_t s
         user_made_now = true;
         break;
       } catch (const dsm::DsmError& e) {
-        if (e.code() != "dsm_user_exists" || attempt >= 5) throw;
+        if (e.code() != "dsm_user_exists" || attempt >= kMaxNameAttempts) throw;
         nas_names.push_back(lower(result.username));
+        // The name stays reserved for this service until a create succeeds; release it now.
+        store_.saveAccount({service_id, server_id, result.username, "failed", settings.group, "", ""});
       }
     }
   }
 
   try {
-    ensureHomeService(dsm);
+    if (!facts.home_enabled) {
+      ensureHomeService(dsm);
+      rememberHomeEnabled(dsm);
+    }
     putInGroup(dsm, settings.group, result.username);
   } catch (const std::exception& e) {
+    forgetNasFacts(dsm);  // a remembered fact may be what was wrong (a group deleted since)
     // Never leave a half-made account: remove the user this call created. If removal fails too, the
     // "creating" row stays, and a retry adopts the marked user and completes it.
     if (user_made_now) {
@@ -279,7 +332,7 @@ AccountInfo Provisioner::changePackage(dsm::Client& dsm, int64_t service_id, int
   const ProductSettings settings = parseProductSettings(svc.configoptions);
   settings.requireGroup();
   const auto user = requireUser(dsm, serviceUsername(store_, svc), service_id);
-  requireGroupExists(dsm, settings.group);
+  nasFactsWithGroup(dsm, settings.group);
 
   auto account = store_.account(service_id);
   const std::string old_group = account ? account->group_name : "";

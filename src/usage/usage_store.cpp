@@ -145,17 +145,17 @@ ApplyResult UsageStore::applyUsage(int64_t server_id, const std::vector<UsageSam
     ApplyResult r;
 
     // 1. tblhosting, that server's rows only. lastupdate NOW(): WHMCS's own (local) time.
+    // A join with the new values, not `SET diskusage = CASE id WHEN ? THEN ? ...`: each row walked the
+    // WHEN list, so the CASE form grew with the batch squared (617 ms against 176 ms for 10,000 rows in
+    // chunks of 500, docs/performance.md).
     {
-      std::string q = "UPDATE tblhosting SET diskusage = CASE id";
-      for (std::size_t i = 0; i < samples.size(); ++i) q += " WHEN ? THEN ?";
-      q += " ELSE diskusage END, disklimit = CASE id";
-      for (std::size_t i = 0; i < samples.size(); ++i) q += " WHEN ? THEN ?";
-      q += " ELSE disklimit END, lastupdate = NOW() WHERE server = ? AND id IN (" + ids + ")";
+      std::string q = "UPDATE tblhosting h JOIN (";
+      for (std::size_t i = 0; i < samples.size(); ++i)
+        q += i ? " UNION ALL SELECT ?, ?, ?" : "SELECT ? AS id, ? AS du, ? AS dl";
+      q += ") v ON h.id = v.id SET h.diskusage = v.du, h.disklimit = v.dl, h.lastupdate = NOW() WHERE h.server = ?";
       auto st = c.prepare(q);
-      for (const auto& s : samples) st->bind(s.service_id).bind(clampInt(s.used_mb));
-      for (const auto& s : samples) st->bind(s.service_id).bind(clampInt(s.limit_mb));
+      for (const auto& s : samples) st->bind(s.service_id).bind(clampInt(s.used_mb)).bind(clampInt(s.limit_mb));
       st->bind(server_id);
-      for (const auto& s : samples) st->bind(s.service_id);
       st->execute();
       r.hosting_rows = static_cast<int64_t>(st->affectedRows());
     }

@@ -65,11 +65,11 @@ mismatch=$(sql "SELECT username, diskusage FROM tblhosting WHERE server = $serve
 [ "$mismatch" = "0" ] && ok "tblhosting.diskusage equals the NAS for all $USERS services" || fail "$mismatch tblhosting lines differ from the NAS"
 
 # ---- CreateAccount -----------------------------------------------------------------------------------
-# About 12 DSM requests at 200 ms each: outages starting at 0.1 s (the name reservation) to 2.2 s (the
-# last steps and the final save).
-for delay in 0.1 0.8 1.6 2.2; do
+# 3 to 8 DSM requests (warm or not) at 400 ms each: outages starting at 0.1 s (the name reservation),
+# 0.5 s (during the DSM create), 0.9 s (group add) and 1.3 s (read back and the final save).
+for delay in 0.1 0.5 0.9 1.3; do
   service=$(php "$REPO_DIR/tests/integration/seed-service.php")
-  faults '{"latency_ms":200}'
+  faults '{"latency_ms":400}'
   php "$REPO_DIR/tests/integration/module-call.php" CreateAccount "$service" >"$STACK_DIR/db-restart-create.out" 2>&1 &
   caller=$!
   outage "$delay" 2

@@ -8,6 +8,9 @@
 // A retried create finds the row, finds the user on the NAS with the same marker, and completes the
 // work instead of making a second user; a user with that name but without the marker is never adopted.
 #include <cstdint>
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -76,10 +79,29 @@ class Provisioner {
   // Every local user of the NAS except the built-in and administrator accounts.
   std::vector<NasAccount> listAccounts(dsm::Client& dsm);
 
+  // How long the NAS facts every create checks (its groups, its password policy, whether the home
+  // service is on) are remembered per NAS: a burst of creates asks for them once.
+  static constexpr std::chrono::seconds kNasFactsTtl{60};
+
  private:
+  struct NasFacts {
+    std::vector<std::string> groups;
+    dsm::PasswordPolicy policy;
+    bool home_enabled = false;
+    std::chrono::system_clock::time_point read_at;
+  };
+  // The facts of the NAS behind `dsm`, read again when older than kNasFactsTtl or when `refresh`.
+  NasFacts nasFacts(dsm::Client& dsm, bool refresh = false);
+  // The facts, checked to hold `group` (read again once if not); else the SettingError naming it.
+  NasFacts nasFactsWithGroup(dsm::Client& dsm, const std::string& group);
+  void forgetNasFacts(dsm::Client& dsm);
+  void rememberHomeEnabled(dsm::Client& dsm);
+
   whmcs::Store& store_;
   RandomSource& random_;
   const Clock& clock_;
+  std::mutex facts_mutex_;
+  std::map<std::string, NasFacts> facts_;  // by NAS URL and account
 };
 
 }  // namespace puq::provisioning

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "puq/api/daemon_parts.hpp"
 #include "puq/api/server.hpp"
 #include "puq/common/auth.hpp"
 #include "puq/common/log.hpp"
@@ -32,31 +33,20 @@ struct Daemon {
   puq::testing::TempWhmcsDatabase db;
   puq::testing::SimNas nas;
   Config config;
-  whmcs::MariaDbStore store;
-  dsm::ClientPool pool{dsm::httpClientFactory()};
-  provisioning::OpenSslRandom random;
-  provisioning::SystemClock clock;
-  provisioning::Provisioner provisioner{store, random, clock};
-  api::Services services{store, pool, provisioner, config};
-  usage::UsageStore usage_store;
-  usage::UsageSync usage_sync{store, usage_store, clock, usage::SyncOptions::fromConfig(config.dsm)};
-  usage::Notifications notifications{usage_store, clock};
-  usage::EmailTemplates email_templates{usage_store};
+  api::DaemonParts parts;  // the wiring of src/daemon/main.cpp
+  whmcs::MariaDbStore& store = parts.store;
+  dsm::ClientPool& pool = parts.pool;
   std::unique_ptr<api::ApiServer> server;
   std::thread thread;
   int port = 0;
   puq::testing::SeededService ids;
 
-  explicit Daemon(size_t max_body = 1 << 20)
-      : config(makeConfig(max_body)), store(db.settings()), usage_store(db.settings()) {
+  explicit Daemon(size_t max_body = 1 << 20) : config(makeConfig(max_body, db.settings())), parts(config) {
     store.migrate();
-    services.usage_sync = &usage_sync;
-    services.notifications = &notifications;
-    services.email_templates = &email_templates;
     puq::testing::ServiceSeed seed;
     seed.configoptions = {"10", "GB", "10G", "90", "", "30", "", "button", "", "12"};
     ids = db.seedService(seed);
-    server = std::make_unique<api::ApiServer>(config, kSecret, api::makeRoutes(services));
+    server = std::make_unique<api::ApiServer>(config, kSecret, parts.routes());
     port = server->bind();
     thread = std::thread([this] { server->serve(); });
   }
@@ -65,8 +55,9 @@ struct Daemon {
     thread.join();
     pool.logoutAll();
   }
-  static Config makeConfig(size_t max_body) {
+  static Config makeConfig(size_t max_body, const whmcs::DbSettings& database) {
     Config c;
+    c.database = database;
     c.daemon.listen_address = "127.0.0.1";
     c.daemon.listen_port = 0;
     c.daemon.worker_threads = 4;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/temp_dir.hpp"
+#include "puq/api/daemon_parts.hpp"
 #include "puq/api/server.hpp"
 #include "puq/cli/cli.hpp"
 #include "puq/common/auth.hpp"
@@ -63,23 +64,15 @@ struct OpsDaemon {
   puq::testing::SimNas nas;
   puq::test::TempDir dir;
   Config config;
-  whmcs::MariaDbStore store;
-  dsm::ClientPool pool{dsm::httpClientFactory()};
-  provisioning::OpenSslRandom random;
-  provisioning::SystemClock clock;
-  provisioning::Provisioner provisioner{store, random, clock};
-  api::Services services{store, pool, provisioner, config};
-  usage::UsageStore usage_store;
-  usage::UsageSync usage_sync{store, usage_store, clock, usage::SyncOptions::fromConfig(config.dsm)};
-  usage::Notifications notifications{usage_store, clock};
-  usage::EmailTemplates email_templates{usage_store};
+  std::unique_ptr<api::DaemonParts> parts;  // the wiring of src/daemon/main.cpp, once config is set
   std::unique_ptr<api::ApiServer> server;
   std::thread thread;
   int port = 0;
   puq::testing::SeededService ids;
   std::string php_path;
 
-  explicit OpsDaemon(const OpsOptions& o = {}) : store(db.settings()), usage_store(db.settings()) {
+  explicit OpsDaemon(const OpsOptions& o = {}) {
+    config.database = db.settings();
     config.daemon.listen_address = "127.0.0.1";
     config.daemon.listen_port = 0;
     config.daemon.worker_threads = 4;
@@ -91,11 +84,8 @@ struct OpsDaemon {
       config.whmcs_configuration = php_path;
       config.whmcs_cc_encryption_hash = o.cc_hash;  // what loadConfig reads from that file
     }
-    store.migrate();
-    services.usage_sync = &usage_sync;
-    services.notifications = &notifications;
-    services.email_templates = &email_templates;
-    services.usage_store = &usage_store;
+    parts = std::make_unique<api::DaemonParts>(config);
+    parts->store.migrate();
 
     puq::testing::ServiceSeed seed;
     seed.configoptions = {"10", "GB", "10G", "90", "", "30", "", "button", "", "12"};
@@ -105,7 +95,7 @@ struct OpsDaemon {
     storeServer(ids.server_id, nas.sim().httpPort(), nas.endpoint().password);
     nas.control("/users", {{"users", {{{"name", "alice"}, {"used_mb", 9500}}}}});
 
-    server = std::make_unique<api::ApiServer>(config, kSecret, api::makeRoutes(services));
+    server = std::make_unique<api::ApiServer>(config, kSecret, parts->routes());
     port = server->bind();
     thread = std::thread([this] { server->serve(); });
   }
@@ -115,7 +105,7 @@ struct OpsDaemon {
     server->stop();
     thread.join();
     server.reset();
-    pool.logoutAll();
+    parts->pool.logoutAll();
   }
 
   void storeServer(int64_t server_id, int dsm_port, const std::string& password) {

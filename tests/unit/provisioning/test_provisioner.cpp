@@ -290,3 +290,71 @@ TEST_CASE("A shared DSM session serves services of two WHMCS server records of t
   // And a service is still refused on a server it does not belong to.
   CHECK_THROWS_AS(w.provisioner.create(*w.dsm, second.service_id, w.ids.server_id), BadRequest);
 }
+
+TEST_CASE("Looking up a service's user asks for that user, not the whole list; a 3106 is confirmed by the list",
+          "[info][regression]") {
+  World w;
+  const auto made = w.provisioner.create(*w.dsm, w.ids.service_id);
+  // 300 other users: the list a lookup must not fetch (it grew the admin tab to 163 ms on 20,000 users).
+  nlohmann::json many = nlohmann::json::array();
+  for (int i = 0; i < 300; ++i) many.push_back({{"name", "other" + std::to_string(i)}});
+  w.nas.control("/users", {{"users", many}});
+
+  auto userCalls = [&] { return w.nas.sim().stats().per_api["SYNO.Core.User"]; };
+  auto before = userCalls();
+  const auto info = w.provisioner.info(*w.dsm, w.ids.service_id);
+  CHECK(info.exists);
+  CHECK(info.username == made.username);
+  CHECK(userCalls() - before == 1);  // one User get
+
+  // DSM has answered a false 3106 for an existing user: the list settles it.
+  w.nas.control("/faults", {{"fail", {{{"api", "SYNO.Core.User"}, {"method", "get"}, {"code", 3106}, {"count", 1}}}}});
+  before = userCalls();
+  const auto again = w.provisioner.info(*w.dsm, w.ids.service_id);
+  CHECK(again.exists);
+  CHECK(userCalls() - before == 2);  // get (3106), then list
+  // Suspend after a false 3106 still finds the user and does not treat it as missing.
+  w.nas.control("/faults", {{"fail", {{{"api", "SYNO.Core.User"}, {"method", "get"}, {"code", 3106}, {"count", 1}}}}});
+  w.provisioner.suspend(*w.dsm, w.ids.service_id);
+  CHECK(w.nas.user(made.username)["expired"] == "now");
+}
+
+TEST_CASE("A burst of creates reads the NAS's groups, policy and home service once per minute",
+          "[create][performance]") {
+  World w;
+  w.provisioner.create(*w.dsm, w.ids.service_id);  // warm: session, facts
+  auto stats = [&] { return w.nas.sim().stats(); };
+  auto per = [&](const puq::sim::Stats& s, const char* api) {
+    auto it = s.per_api.find(api);
+    return it == s.per_api.end() ? uint64_t{0} : it->second;
+  };
+
+  const int64_t second = w.anotherService();
+  auto before = stats();
+  const auto made = w.provisioner.create(*w.dsm, second);
+  auto after = stats();
+  CHECK(after.requests - before.requests <= 5);  // the target of issue 5; 3 today: create, member add, read back
+  CHECK(per(after, "SYNO.Core.Group") == per(before, "SYNO.Core.Group"));
+  CHECK(per(after, "SYNO.Core.User.PasswordPolicy") == per(before, "SYNO.Core.User.PasswordPolicy"));
+  CHECK(per(after, "SYNO.Core.User.Home") == per(before, "SYNO.Core.User.Home"));
+  CHECK(w.nas.canLogin(made.username, made.password));
+  CHECK(inGroup(w.nas.user(made.username), "10G"));
+
+  SECTION("after a minute they are read again") {
+    w.clock.advance(provisioning::Provisioner::kNasFactsTtl);
+    before = stats();
+    w.provisioner.create(*w.dsm, w.anotherService());
+    CHECK(per(stats(), "SYNO.Core.Group") == per(before, "SYNO.Core.Group") + 1);
+  }
+  SECTION("a group made in DSM a moment ago is found at once") {
+    w.nas.control("/groups", {{"groups", {{{"name", "new-plan"}, {"description", "made just now"}}}}});
+    const int64_t third = w.anotherService(productOptions("new-plan"));
+    const auto r = w.provisioner.create(*w.dsm, third);
+    CHECK(inGroup(w.nas.user(r.username), "new-plan"));
+  }
+  SECTION("a product whose group is missing still fails before anything is made") {
+    const auto users = w.nas.userCount();
+    CHECK_THROWS_AS(w.provisioner.create(*w.dsm, w.anotherService(productOptions("no-such-group"))), SettingError);
+    CHECK(w.nas.userCount() == users);
+  }
+}
