@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <future>
 #include <map>
 #include <variant>
 
@@ -126,7 +127,7 @@ SyncReport UsageSync::run(dsm::Client& client, int64_t server_id, const std::vec
 
   // Settings per product, parsed once; a product with an invalid setting is reported per service.
   std::map<int64_t, ParsedSettings> by_product;
-  std::vector<std::pair<const whmcs::Service*, const provisioning::ProductSettings*>> asked;
+  std::vector<Asked> asked;
   std::vector<std::string> names;
   for (const auto& s : services) {
     auto it = by_product.find(s.product_id);
@@ -139,53 +140,53 @@ SyncReport UsageSync::run(dsm::Client& client, int64_t server_id, const std::vec
     names.push_back(s.username);
   }
 
-  std::vector<UsageSample> samples;
-  if (!names.empty()) {
-    std::vector<bool> read_ok(names.size(), false);
-    auto usage = readUsage(client, names, report, read_ok);
-    askAgainAfterSessionLoss(client, names, usage, read_ok, report);
-    samples.reserve(names.size());
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (!read_ok[i]) continue;  // its batch failed: already in report.errors
-      const dsm::UserUsage& u = usage[i];
-      if (!u.found) {
-        if (u.error_code == kNoSuchUser) {
-          report.missing.push_back(names[i]);
-        } else {
-          report.errors.push_back({names[i], "SYNO.Core.Quota get failed for this user: " +
-                                                 dsm::describeDsmCode(kQuotaApi, u.error_code) + " (DSM error " +
-                                                 std::to_string(u.error_code) + ")"});
-        }
-        continue;
-      }
-      ++report.users_read;
-      const auto& [service, settings] = asked[i];
-      UsageSample sample;
-      sample.service_id = service->id;
-      sample.username = service->username;
-      // MB, rounded; a nonsense value (negative, NaN, beyond 1 EB) is not written as is.
-      sample.used_mb = std::isfinite(u.used_mb) ? std::llround(std::clamp(u.used_mb, 0.0, 1e12)) : 0;
-      sample.limit_mb = settings->diskLimitMb();
-      sample.notify_percent = settings->notify_percent;
-      sample.email_template = settings->email_template;
-      sample.unit = settings->disk_unit;
-      samples.push_back(std::move(sample));
-    }
-  }
-
-  for (size_t begin = 0; begin < samples.size(); begin += options_.write_chunk) {
-    const size_t end = std::min(samples.size(), begin + options_.write_chunk);
-    const std::vector<UsageSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(begin),
-                                         samples.begin() + static_cast<std::ptrdiff_t>(end));
-    const ApplyResult r = usage_store_.applyUsage(server_id, chunk, today, now);
+  // Read and write in slices: while one slice is written to the database, the next is read from the
+  // NAS, so the database phase overlaps the DSM phase instead of following it. A slice is a whole
+  // number of rounds of in-flight batches (1,000 users with the defaults), so the reads lose no
+  // parallelism at slice ends. Writes stay one at a time and in order; each chunk is its own
+  // idempotent transaction, as before.
+  const size_t slice = std::max<size_t>(options_.batch_size * options_.max_in_flight * kRoundsPerSlice, 1);
+  std::future<ApplyResult> writing;
+  auto collect = [&] {
+    if (!writing.valid()) return;
+    const ApplyResult r = writing.get();  // rethrows a database failure
     report.services_updated += r.hosting_rows;
     report.notifications_queued += r.queued;
+  };
+  try {
+    for (size_t first = 0; first < names.size(); first += slice) {
+      const size_t last = std::min(names.size(), first + slice);
+      const std::vector<std::string> slice_names(names.begin() + static_cast<std::ptrdiff_t>(first),
+                                                 names.begin() + static_cast<std::ptrdiff_t>(last));
+      std::vector<bool> read_ok(slice_names.size(), false);
+      auto usage = readUsage(client, slice_names, report, read_ok);
+      askAgainAfterSessionLoss(client, slice_names, usage, read_ok, report);
+      std::vector<UsageSample> samples = toSamples(slice_names, usage, read_ok,
+                                                   {asked.begin() + static_cast<std::ptrdiff_t>(first),
+                                                    asked.begin() + static_cast<std::ptrdiff_t>(last)},
+                                                   report);
+      collect();  // the previous slice's writes end before this slice's start
+      writing = std::async(std::launch::async, [this, server_id, today, now, samples = std::move(samples)] {
+        return writeSamples(server_id, samples, today, now);
+      });
+    }
+    collect();
+  } catch (...) {
+    // A failed read ends the sync; the slice being written still finishes (never half a transaction).
+    if (writing.valid()) {
+      try {
+        writing.get();
+      } catch (const std::exception& e) {
+        spdlog::warn("Usage sync of server {}: writing the last slice failed too: {}", server_id, e.what());
+      }
+    }
+    throw;
   }
 
-  std::vector<whmcs::Service> valid;
-  valid.reserve(asked.size());
-  for (const auto& a : asked) valid.push_back(*a.first);
-  report.history_pruned = prune(valid);
+  // The settings were parsed once per product above: group the services by their Save history (days).
+  std::map<int, std::vector<int64_t>> by_days;
+  for (const auto& [service, settings] : asked) by_days[settings->history_days].push_back(service->id);
+  report.history_pruned = pruneByDays(by_days, today);
 
   report.duration_ms = elapsedMs(started);
   puq::metrics::standard().usage_users_synced.inc({}, static_cast<double>(report.users_read));
@@ -194,6 +195,55 @@ SyncReport UsageSync::run(dsm::Client& client, int64_t server_id, const std::vec
                server_id, report.services_updated, report.users_read, report.missing.size(), report.errors.size(),
                report.dsm_requests, report.notifications_queued, report.duration_ms);
   return report;
+}
+
+std::vector<UsageSample> UsageSync::toSamples(const std::vector<std::string>& names,
+                                              const std::vector<dsm::UserUsage>& usage,
+                                              const std::vector<bool>& read_ok, const std::vector<Asked>& asked,
+                                              SyncReport& report) {
+  std::vector<UsageSample> samples;
+  samples.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!read_ok[i]) continue;  // its batch failed: already in report.errors
+    const dsm::UserUsage& u = usage[i];
+    if (!u.found) {
+      if (u.error_code == kNoSuchUser) {
+        report.missing.push_back(names[i]);
+      } else {
+        report.errors.push_back({names[i], "SYNO.Core.Quota get failed for this user: " +
+                                               dsm::describeDsmCode(kQuotaApi, u.error_code) + " (DSM error " +
+                                               std::to_string(u.error_code) + ")"});
+      }
+      continue;
+    }
+    ++report.users_read;
+    const auto& [service, settings] = asked[i];
+    UsageSample sample;
+    sample.service_id = service->id;
+    sample.username = service->username;
+    // MB, rounded; a nonsense value (negative, NaN, beyond 1 EB) is not written as is.
+    sample.used_mb = std::isfinite(u.used_mb) ? std::llround(std::clamp(u.used_mb, 0.0, 1e12)) : 0;
+    sample.limit_mb = settings->diskLimitMb();
+    sample.notify_percent = settings->notify_percent;
+    sample.email_template = settings->email_template;
+    sample.unit = settings->disk_unit;
+    samples.push_back(std::move(sample));
+  }
+  return samples;
+}
+
+ApplyResult UsageSync::writeSamples(int64_t server_id, const std::vector<UsageSample>& samples, Day today,
+                                    TimePoint now) {
+  ApplyResult total;
+  for (size_t begin = 0; begin < samples.size(); begin += options_.write_chunk) {
+    const size_t end = std::min(samples.size(), begin + options_.write_chunk);
+    const std::vector<UsageSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         samples.begin() + static_cast<std::ptrdiff_t>(end));
+    const ApplyResult r = usage_store_.applyUsage(server_id, chunk, today, now);
+    total.hosting_rows += r.hosting_rows;
+    total.queued += r.queued;
+  }
+  return total;
 }
 
 std::vector<dsm::UserUsage> UsageSync::readUsage(dsm::Client& client, const std::vector<std::string>& names,
@@ -275,7 +325,6 @@ void UsageSync::askAgainAfterSessionLoss(dsm::Client& client, const std::vector<
 }
 
 int64_t UsageSync::prune(const std::vector<whmcs::Service>& services) {
-  const Day today = Day::fromTime(clock_.now());
   std::map<int, std::vector<int64_t>> by_days;  // Save history (days) -> services
   for (const auto& s : services) {
     const ParsedSettings parsed = parseSettingsOf(s);
@@ -283,6 +332,10 @@ int64_t UsageSync::prune(const std::vector<whmcs::Service>& services) {
       by_days[settings->history_days].push_back(s.id);
     }
   }
+  return pruneByDays(by_days, Day::fromTime(clock_.now()));
+}
+
+int64_t UsageSync::pruneByDays(const std::map<int, std::vector<int64_t>>& by_days, Day today) {
   int64_t deleted = 0;
   for (const auto& [days, ids] : by_days) deleted += usage_store_.pruneHistory(ids, days, today);
   return deleted;

@@ -5,12 +5,14 @@
 // service's usage (database only).
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "puq/common/config.hpp"
 #include "puq/dsm/client.hpp"
 #include "puq/provisioning/clock.hpp"
+#include "puq/provisioning/settings.hpp"
 #include "puq/usage/usage_store.hpp"
 #include "puq/whmcs/store.hpp"
 
@@ -80,7 +82,19 @@ class UsageSync {
   int64_t prune(const std::vector<whmcs::Service>& services);
 
  private:
+  // A service to read and its product's parsed settings.
+  using Asked = std::pair<const whmcs::Service*, const provisioning::ProductSettings*>;
+  // Batch rounds per read/write slice (run()): slice = batch_size x max_in_flight x this.
+  static constexpr size_t kRoundsPerSlice = 5;
+
   SyncReport run(dsm::Client& client, int64_t server_id, const std::vector<whmcs::Service>& services);
+  // The samples of one slice; users not found or not read go to the report.
+  std::vector<UsageSample> toSamples(const std::vector<std::string>& names, const std::vector<dsm::UserUsage>& usage,
+                                     const std::vector<bool>& read_ok, const std::vector<Asked>& asked,
+                                     SyncReport& report);
+  // Writes samples in transactions of write_chunk services.
+  ApplyResult writeSamples(int64_t server_id, const std::vector<UsageSample>& samples, Day today, TimePoint now);
+  int64_t pruneByDays(const std::map<int, std::vector<int64_t>>& by_days, Day today);
   std::vector<dsm::UserUsage> readUsage(dsm::Client& client, const std::vector<std::string>& names,
                                         SyncReport& report, std::vector<bool>& read_ok);
   void askAgainAfterSessionLoss(dsm::Client& client, const std::vector<std::string>& names,

@@ -352,3 +352,50 @@ TEST_CASE("A server without services makes no DSM request", "[usage][sync]") {
   CHECK(simStats(nas)["requests"] == 0);
   CHECK_THROWS_AS(w.sync().sync(*nas.client(0), 0), BadRequest);
 }
+
+TEST_CASE("A sync reads and writes in slices; a failed write keeps the slices before it", "[usage][sync][pipeline]") {
+  UsageWorld w;
+  puq::testing::SimNas nas;
+  generate(nas, "p", 130);
+  const int64_t server = w.addServer();
+  const int64_t product = w.addProduct(usageOptions());
+  const auto ids = w.addServices(product, server, generatedNames("p", 130));
+  w.options.batch_size = 10;
+  w.options.max_in_flight = 1;  // slices of 10 x 1 x 5 = 50 users: 50, 50, 30
+  auto client = nas.client(server);
+  const auto held = simUsage(nas);
+
+  SECTION("every slice is read and written once") {
+    std::vector<std::string> steps;
+    w.usage_store.test_hook = [&](const std::string& step) { steps.push_back(step); };
+    const auto report = w.sync().sync(*client, server);
+    CHECK(report.services_updated == 130);
+    CHECK(report.users_read == 130);
+    CHECK(report.dsm_requests == 13);
+    CHECK(report.errors.empty());
+    CHECK(std::count(steps.begin(), steps.end(), "hosting") == 3);  // one transaction per slice
+    for (const auto& [name, id] : ids) {
+      INFO(name);
+      CHECK(w.hostingField(id, "diskusage") == std::to_string(held.at(name)));
+    }
+    CHECK(w.count("SELECT COUNT(*) FROM mod_puqsynology_usage_daily") == 130);
+  }
+  SECTION("a database failure in the second slice's write fails the sync; the first slice stays, and the rerun "
+          "completes with no duplicate") {
+    int writes = 0;
+    w.usage_store.test_hook = [&](const std::string& step) {
+      if (step == "hosting" && ++writes == 2) throw std::runtime_error("injected: the database went away");
+    };
+    CHECK_THROWS_WITH(w.sync().sync(*client, server), Catch::Contains("injected"));
+    CHECK(w.count("SELECT COUNT(*) FROM mod_puqsynology_usage_daily") == 50);
+    CHECK(w.hostingField(ids.at("p0001"), "diskusage") == std::to_string(held.at("p0001")));
+    CHECK(w.hostingField(ids.at("p0051"), "diskusage") == "7");   // rolled back with its transaction
+    CHECK(w.hostingField(ids.at("p0130"), "diskusage") == "7");   // never written
+
+    w.usage_store.test_hook = nullptr;
+    const auto report = w.sync().sync(*client, server);
+    CHECK(report.services_updated == 130);
+    CHECK(w.count("SELECT COUNT(*) FROM mod_puqsynology_usage_daily") == 130);
+    CHECK(w.count("SELECT COUNT(*) FROM mod_puqsynology_usage_daily WHERE samples = 1") == 130);
+  }
+}
