@@ -17,6 +17,14 @@ add_counts() {  # KIND LOGFILE
   failed=$((failed + ${counts#* }))
 }
 
+# One black-box script of tests/integration against the running stack, counted from its last line.
+run_blackbox() {  # NAME TITLE
+  step "$2"
+  bash "$REPO_DIR/tests/integration/$1.sh" 2>&1 | tee "$LOG_DIR/$1.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add_counts plain "$LOG_DIR/$1.log"
+}
+
 step "C++ tests (ctest)"
 (cd "$BUILD_DIR" && ctest --output-on-failure -j1) 2>&1 | tee "$LOG_DIR/ctest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -36,30 +44,11 @@ if "$REPO_DIR/scripts/stack-up.sh"; then
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   add_counts phpunit "$LOG_DIR/phpunit-integration.log"
 
-  step "Crash safety: the daemon killed at every step of CreateAccount, then WHMCS retries"
-  bash "$REPO_DIR/tests/integration/crash-create.sh" 2>&1 | tee "$LOG_DIR/crash-create.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  add_counts plain "$LOG_DIR/crash-create.log"
-
-  step "Crash safety: the daemon killed during UsageUpdate, restarted, UsageUpdate again"
-  bash "$REPO_DIR/tests/integration/crash-sync.sh" 2>&1 | tee "$LOG_DIR/crash-sync.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  add_counts plain "$LOG_DIR/crash-sync.log"
-
-  step "Emails exactly once: the daemon and the cron killed between SendEmail and its acknowledgement"
-  bash "$REPO_DIR/tests/integration/crash-email.sh" 2>&1 | tee "$LOG_DIR/crash-email.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  add_counts plain "$LOG_DIR/crash-email.log"
-
-  step "Database faults: MariaDB stopped and started again during a sync and during CreateAccount"
-  bash "$REPO_DIR/tests/integration/db-restart.sh" 2>&1 | tee "$LOG_DIR/db-restart.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  add_counts plain "$LOG_DIR/db-restart.log"
-
-  step "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
-  bash "$REPO_DIR/tests/integration/daemon-blackbox.sh" 2>&1 | tee "$LOG_DIR/daemon-blackbox.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  add_counts plain "$LOG_DIR/daemon-blackbox.log"
+  run_blackbox crash-create "Crash safety: the daemon killed at every step of CreateAccount, then WHMCS retries"
+  run_blackbox crash-sync "Crash safety: the daemon killed during UsageUpdate, restarted, UsageUpdate again"
+  run_blackbox crash-email "Emails exactly once: the daemon and the cron killed between SendEmail and its acknowledgement"
+  run_blackbox db-restart "Database faults: MariaDB stopped and started again during a sync and during CreateAccount"
+  run_blackbox daemon-blackbox "The daemon binary from outside: unsafe configs refused, database down, SIGTERM, no secret at trace level"
   cp "$STACK_DIR/daemon.log" "$LOG_DIR/daemon.log" 2>/dev/null || true
 else
   echo "integration: the stack did not start" >&2

@@ -5,18 +5,7 @@
 # product's group, it can log in with the password WHMCS stored, and tblhosting holds its name.
 # Needs a running stack (scripts/stack-up.sh). Prints "crash-create: N passed, N failed".
 set -uo pipefail
-source "$(dirname "$0")/../../scripts/lib/common.sh"
-set -a; source "$BUILD_DIR/stack.env"; set +a
-CONTROL="$DSM_SIM_CONTROL_URL"
-passed=0 failed=0
-
-restart_daemon() {
-  # setsid: the killed daemon is not our job, so bash prints no "Killed" notice for it
-  setsid "$BUILD_DIR/puq-synologyd" --config "$STACK_DIR/puq-synologyd.conf" >>"$STACK_DIR/daemon.log" 2>&1 &
-  echo $! >"$STACK_DIR/daemon.pid"
-  disown
-  wait_for 20 "puq-synologyd" curl -s -o /dev/null "$PUQ_DAEMON_URL/v1/health"
-}
+source "$(dirname "$0")/lib.sh"
 
 check_round() {  # SERVICE_ID LABEL
   local service="$1" label="$2"
@@ -44,7 +33,7 @@ check_round() {  # SERVICE_ID LABEL
     }
     if ($problems) { fwrite(STDERR, implode("; ", $problems) . "\n"); exit(1); }
   ' "$service"
-  if [ $? -eq 0 ]; then passed=$((passed + 1)); echo "  ok   $label"; else failed=$((failed + 1)); echo "  FAIL $label"; fi
+  if [ $? -eq 0 ]; then ok "$label"; else fail "$label"; fi
 }
 
 # With a warm session a CreateAccount makes 3 DSM requests (create, group add, read back), after a
@@ -52,14 +41,14 @@ check_round() {  # SERVICE_ID LABEL
 # 2.3 s land before the DSM create, between each step, and after the call (a retry of a finished create).
 for delay in 0.1 0.3 0.5 0.7 0.9 1.1 1.3 1.5 1.7 1.9 2.1 2.3; do
   service=$(php "$REPO_DIR/tests/integration/seed-service.php")
-  curl -fsS -X POST "$CONTROL/faults" -H 'Content-Type: application/json' -d '{"latency_ms":400}' >/dev/null
+  faults '{"latency_ms":400}'
   php "$REPO_DIR/tests/integration/module-call.php" CreateAccount "$service" >/dev/null 2>&1 &
   caller=$!
   sleep "$delay"
   kill -KILL "$(cat "$STACK_DIR/daemon.pid")" 2>/dev/null
   wait "$caller" 2>/dev/null
-  curl -fsS -X POST "$CONTROL/faults/clear" -H 'Content-Type: application/json' -d '{}' >/dev/null
-  restart_daemon || { failed=$((failed + 1)); echo "  FAIL daemon restart"; continue; }
+  clear_faults
+  restart_daemon || { fail "daemon restart"; continue; }
   result=$(php "$REPO_DIR/tests/integration/module-call.php" CreateAccount "$service" 2>&1)
   [ "$result" = "success" ] || echo "  retry said: $result"
   check_round "$service" "killed after ${delay}s, retried"

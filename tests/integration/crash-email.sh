@@ -6,21 +6,9 @@
 # out), the daemon is restarted, the cron runs again until nothing is due. Then every client email is in
 # the log exactly once. Needs a running stack. Prints "crash-email: N passed, N failed".
 set -uo pipefail
-source "$(dirname "$0")/../../scripts/lib/common.sh"
-set -a; source "$BUILD_DIR/stack.env"; set +a
-CONTROL="$DSM_SIM_CONTROL_URL"
+source "$(dirname "$0")/lib.sh"
 TEMPLATE="puqSynology Notification disk limit"
 USERS=12
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
-fail() { failed=$((failed + 1)); echo "  FAIL $*"; }
-sql() { mariadb --socket="$WHMCS_DB_SOCKET" -u"$WHMCS_DB_USER" -p"$WHMCS_DB_PASS" "$WHMCS_DB_NAME" -N -B -e "$1"; }
-restart_daemon() {
-  setsid "$BUILD_DIR/puq-synologyd" --config "$STACK_DIR/puq-synologyd.conf" >>"$STACK_DIR/daemon.log" 2>&1 &
-  echo $! >"$STACK_DIR/daemon.pid"
-  disown
-  wait_for 20 "puq-synologyd" curl -s -o /dev/null "$PUQ_DAEMON_URL/v1/health"
-}
 # One cron run of the AfterCronJob hook. KILL: "daemon:N" kills the daemon after the N-th send of this
 # run, "self:N" kills this PHP process after its N-th send, "" runs normally. Prints the run's summary.
 cron_run() {
@@ -53,7 +41,7 @@ php -r 'require "'"$REPO_DIR"'/tests/php/bootstrap.php"; echo puqSynology_Instal
 # 9,500..10,000 MB of 10,240 MB: all 12 over 90 %.
 curl -fsS -X POST "$CONTROL/usage" -H 'Content-Type: application/json' \
   -d "{\"generate\":{\"prefix\":\"mail\",\"count\":$USERS,\"used_mb_min\":9500,\"used_mb_max\":10000,\"seed\":5}}" >/dev/null
-result=$(php -r 'require "'"$REPO_DIR"'/tests/php/bootstrap.php"; echo puqSynology_UsageUpdate(WhmcsHarness::paramsForServer((int) $argv[1])), "\n";' "$server")
+result=$(usage_update "$server")
 queued=$(sql "SELECT COUNT(*) FROM mod_puqsynology_outbox o JOIN tblhosting h ON h.id = o.service_id WHERE h.server = $server")
 [ "$result" = success ] && [ "$queued" = "$USERS" ] && ok "UsageUpdate queued $queued notifications" \
   || fail "UsageUpdate said $result and queued $queued of $USERS"

@@ -5,23 +5,8 @@
 # no gap) and tblhosting.diskusage equals what the NAS holds. Needs a running stack.
 # Prints "crash-sync: N passed, N failed".
 set -uo pipefail
-source "$(dirname "$0")/../../scripts/lib/common.sh"
-set -a; source "$BUILD_DIR/stack.env"; set +a
-CONTROL="$DSM_SIM_CONTROL_URL"
+source "$(dirname "$0")/lib.sh"
 USERS=400
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
-fail() { failed=$((failed + 1)); echo "  FAIL $*"; }
-sql() { mariadb --socket="$WHMCS_DB_SOCKET" -u"$WHMCS_DB_USER" -p"$WHMCS_DB_PASS" "$WHMCS_DB_NAME" -N -B -e "$1"; }
-restart_daemon() {
-  setsid "$BUILD_DIR/puq-synologyd" --config "$STACK_DIR/puq-synologyd.conf" >>"$STACK_DIR/daemon.log" 2>&1 &
-  echo $! >"$STACK_DIR/daemon.pid"
-  disown
-  wait_for 20 "puq-synologyd" curl -s -o /dev/null "$PUQ_DAEMON_URL/v1/health"
-}
-usage_update() {  # SERVER_ID: the cron's call, through the module
-  php -r 'require "'"$REPO_DIR"'/tests/php/bootstrap.php"; echo puqSynology_UsageUpdate(WhmcsHarness::paramsForServer((int) $argv[1])), "\n";' "$1"
-}
 
 server=$(php "$REPO_DIR/tests/integration/seed-bulk.php" "$USERS")
 curl -fsS -X POST "$CONTROL/usage" -H 'Content-Type: application/json' \
@@ -30,7 +15,7 @@ curl -fsS -X POST "$CONTROL/usage" -H 'Content-Type: application/json' \
 # Batches of 50 at 250 ms per DSM request: kills at 0.5 s and 0.9 s land while batches are being read,
 # the one at 2.0 s after the sync committed (so the final run must not add a second row for today).
 for delay in 0.5 0.9 2.0; do
-  curl -fsS -X POST "$CONTROL/faults" -H 'Content-Type: application/json' -d '{"latency_ms":250}' >/dev/null
+  faults '{"latency_ms":250}'
   usage_update "$server" >/dev/null 2>&1 &
   caller=$!
   sleep "$delay"
@@ -38,7 +23,7 @@ for delay in 0.5 0.9 2.0; do
   wait "$caller" 2>/dev/null
   written=$(sql "SELECT COUNT(*) FROM mod_puqsynology_usage_daily d JOIN tblhosting h ON h.id = d.service_id WHERE h.server = $server")
   echo "  killed after ${delay}s: $written of $USERS history rows written"
-  curl -fsS -X POST "$CONTROL/faults/clear" -H 'Content-Type: application/json' -d '{}' >/dev/null
+  clear_faults
   restart_daemon || { fail "daemon restart"; continue; }
 done
 result=$(usage_update "$server")

@@ -7,17 +7,9 @@
 # duplicate), tblhosting equal to the NAS, exactly one DSM user per service with the stored password.
 # Needs a running stack. Prints "db-restart: N passed, N failed".
 set -uo pipefail
-source "$(dirname "$0")/../../scripts/lib/common.sh"
-set -a; source "$BUILD_DIR/stack.env"; set +a
-CONTROL="$DSM_SIM_CONTROL_URL"
+source "$(dirname "$0")/lib.sh"
 DB_DIR="$STACK_DIR/db"
 USERS=300
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
-fail() { failed=$((failed + 1)); echo "  FAIL $*"; }
-sql() { mariadb --socket="$WHMCS_DB_SOCKET" -u"$WHMCS_DB_USER" -p"$WHMCS_DB_PASS" "$WHMCS_DB_NAME" -N -B -e "$1"; }
-faults() { curl -fsS -X POST "$CONTROL/faults" -H 'Content-Type: application/json' -d "$1" >/dev/null; }
-clear_faults() { curl -fsS -X POST "$CONTROL/faults/clear" -H 'Content-Type: application/json' -d '{}' >/dev/null; }
 db_port=$(cat "$DB_DIR/port")
 db_stop()  { "$REPO_DIR/scripts/mariadb-private.sh" stop "$DB_DIR" >/dev/null; }
 db_start() { "$REPO_DIR/scripts/mariadb-private.sh" start "$DB_DIR" --port "$db_port" >/dev/null; }
@@ -39,9 +31,6 @@ check_message() {  # RESULT LABEL
 server=$(php "$REPO_DIR/tests/integration/seed-bulk.php" "$USERS" dbfault)
 curl -fsS -X POST "$CONTROL/usage" -H 'Content-Type: application/json' \
   -d "{\"generate\":{\"prefix\":\"dbfault\",\"count\":$USERS,\"used_mb_min\":100,\"used_mb_max\":12000,\"seed\":11}}" >/dev/null
-usage_update() {
-  php -r 'require "'"$REPO_DIR"'/tests/php/bootstrap.php"; echo puqSynology_UsageUpdate(WhmcsHarness::paramsForServer((int) $argv[1])), "\n";' "$1" 2>&1
-}
 # 6 batches of 50 at 300 ms per DSM request: the outage lands while batches are read and written.
 faults '{"latency_ms":300}'
 usage_update "$server" >"$STACK_DIR/db-restart-sync.out" &

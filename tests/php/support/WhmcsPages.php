@@ -46,6 +46,25 @@ final class WhmcsPages
      */
     public static function render($template, array $vars, array $whmcsVars = array())
     {
+        $defaults = array(
+            'serviceid' => 42,
+            'username' => 'whmcs-own-username',
+            'password' => 'WHMCS-OWN-PASSWORD-VARIABLE',
+            'LANG' => array('clientareaproductdetails' => 'Product details'),
+            'WEB_ROOT' => '',
+        );
+        return self::fetch($template, array_merge($defaults, $whmcsVars), $vars);
+    }
+
+    /** Renders Smarty source text (an email template's subject or body) with $vars, as WHMCS's mailer does. */
+    public static function renderString($source, array $vars)
+    {
+        return self::fetch('eval:' . $source, array(), $vars);
+    }
+
+    /** $resource (a module template, or "eval:<source>") with $first assigned, then $vars over them. */
+    private static function fetch($resource, array $first, array $vars)
+    {
         if (!self::smartyAvailable()) {
             throw new RuntimeException('Smarty 3 is not installed at ' . self::SMARTY . ': apt-get install smarty3');
         }
@@ -59,43 +78,10 @@ final class WhmcsPages
             $smarty->setCacheDir(self::compileDir());
             $smarty->caching = 0;
             $smarty->error_reporting = E_ALL & ~E_NOTICE & ~E_WARNING & ~E_DEPRECATED;
-            $defaults = array(
-                'serviceid' => 42,
-                'username' => 'whmcs-own-username',
-                'password' => 'WHMCS-OWN-PASSWORD-VARIABLE',
-                'LANG' => array('clientareaproductdetails' => 'Product details'),
-                'WEB_ROOT' => '',
-            );
-            foreach (array_merge($defaults, $whmcsVars) as $name => $value) {
+            foreach (array_merge($first, $vars) as $name => $value) {
                 $smarty->assign($name, $value);
             }
-            foreach ($vars as $name => $value) {
-                $smarty->assign($name, $value);
-            }
-            return $smarty->fetch($template);
-        } finally {
-            error_reporting($level);
-        }
-    }
-
-    /** Renders Smarty source text (an email template's subject or body) with $vars, as WHMCS's mailer does. */
-    public static function renderString($source, array $vars)
-    {
-        if (!self::smartyAvailable()) {
-            throw new RuntimeException('Smarty 3 is not installed at ' . self::SMARTY . ': apt-get install smarty3');
-        }
-        require_once self::SMARTY;
-        $level = error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
-        try {
-            $smarty = new Smarty();
-            $smarty->setCompileDir(self::compileDir());
-            $smarty->setCacheDir(self::compileDir());
-            $smarty->caching = 0;
-            $smarty->error_reporting = E_ALL & ~E_NOTICE & ~E_WARNING & ~E_DEPRECATED;
-            foreach ($vars as $name => $value) {
-                $smarty->assign($name, $value);
-            }
-            return $smarty->fetch('eval:' . $source);
+            return $smarty->fetch($resource);
         } finally {
             error_reporting($level);
         }
