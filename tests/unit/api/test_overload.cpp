@@ -10,6 +10,7 @@
 #include "puq/api/server.hpp"
 #include "puq/api/task_queue.hpp"
 #include "puq/common/auth.hpp"
+#include "puq/common/metrics.hpp"
 
 using namespace puq;
 using nlohmann::json;
@@ -95,6 +96,7 @@ TEST_CASE("A full daemon answers 503 overloaded at once, runs nothing, and finis
   // Let the accept loop queue the second connection before the third arrives.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
+  const double refused_before = metrics::standard().http_requests.value({"overloaded", "503"});
   const auto refused = signedPost(port, "/v1/quick");
   REQUIRE(refused);
   CHECK(refused->status == 503);
@@ -105,6 +107,7 @@ TEST_CASE("A full daemon answers 503 overloaded at once, runs nothing, and finis
   CHECK(body["error"]["message"].get<std::string>().find("was not run") != std::string::npos);
   CHECK(body["error"]["message"].get<std::string>().find("max_queued_requests") != std::string::npos);
   CHECK(quick_runs == 0);
+  CHECK(metrics::standard().http_requests.value({"overloaded", "503"}) == refused_before + 1);  // /metrics
 
   gate.open();
   const auto a = first.get(), b = second.get();
