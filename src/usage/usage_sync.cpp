@@ -324,17 +324,6 @@ void UsageSync::askAgainAfterSessionLoss(dsm::Client& client, const std::vector<
   }
 }
 
-int64_t UsageSync::prune(const std::vector<whmcs::Service>& services) {
-  std::map<int, std::vector<int64_t>> by_days;  // Save history (days) -> services
-  for (const auto& s : services) {
-    const ParsedSettings parsed = parseSettingsOf(s);
-    if (const auto* settings = std::get_if<provisioning::ProductSettings>(&parsed)) {
-      by_days[settings->history_days].push_back(s.id);
-    }
-  }
-  return pruneByDays(by_days, Day::fromTime(clock_.now()));
-}
-
 int64_t UsageSync::pruneByDays(const std::map<int, std::vector<int64_t>>& by_days, Day today) {
   int64_t deleted = 0;
   for (const auto& [days, ids] : by_days) deleted += usage_store_.pruneHistory(ids, days, today);

@@ -78,8 +78,6 @@ class UsageSync {
   // Throws NotFound for an unknown service, SettingError for invalid product settings.
   ServiceUsageView view(int64_t service_id, int days);
 
-  // Deletes history older than each product's Save history (days) for these services (run by sync()).
-  int64_t prune(const std::vector<whmcs::Service>& services);
 
  private:
   // A service to read and its product's parsed settings.
@@ -94,6 +92,7 @@ class UsageSync {
                                      SyncReport& report);
   // Writes samples in transactions of write_chunk services.
   ApplyResult writeSamples(int64_t server_id, const std::vector<UsageSample>& samples, Day today, TimePoint now);
+  // Deletes history older than each Save history (days) for its services (the last step of a sync).
   int64_t pruneByDays(const std::map<int, std::vector<int64_t>>& by_days, Day today);
   std::vector<dsm::UserUsage> readUsage(dsm::Client& client, const std::vector<std::string>& names,
                                         SyncReport& report, std::vector<bool>& read_ok);
