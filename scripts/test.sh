@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the Catch2 suites through ctest (they start their own private MariaDB), the PHPUnit
 # unit suite, then the PHPUnit integration suite and the black-box scripts against a full stack
-# (MariaDB, dsm-sim, puq-synologyd), and last the Catch2 suites again under ASan + UBSan + LSan.
+# (MariaDB, dsm-sim, puq-synologyd), the Debian package in a throwaway root, and last the Catch2 suites
+# again under ASan + UBSan + LSan.
 # Ends with one summary line "Summary: N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -56,6 +57,20 @@ else
 fi
 "$REPO_DIR/scripts/stack-down.sh"
 trap - EXIT
+
+# The Debian package: a Release build of the two programs, `cpack`, then install, reconfigure, upgrade,
+# remove and purge in a throwaway overlay root (scripts/package-test.sh, ~2.5 min from empty). It needs
+# root (or sudo without a password) and mount namespaces; a machine without them skips it, saying so.
+as_root=""
+[ "$(id -u)" -eq 0 ] || as_root="sudo -n"
+if $as_root unshare -m true 2>/dev/null; then
+  step "The Debian package (make package-test)"
+  make -C "$REPO_DIR" --no-print-directory package-test 2>&1 | tee "$LOG_DIR/package-test.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add_counts plain "$LOG_DIR/package-test.log"
+else
+  step "The Debian package: skipped (needs root or password-less sudo, and mount namespaces: unshare -m)"
+fi
 
 # The same C++ suites once more under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer
 # (scripts/test-asan.sh: its own build directory, unity build, ~6 min on 2 cores from empty).
