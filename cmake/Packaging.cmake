@@ -42,11 +42,15 @@ configure_file(${CMAKE_SOURCE_DIR}/packaging/debian/conffiles ${puq_pkg_dir}/deb
 string(TIMESTAMP PUQ_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 configure_file(${CMAKE_SOURCE_DIR}/packaging/debian/changelog.in ${puq_pkg_dir}/changelog @ONLY)
 find_program(PUQ_GZIP gzip)
-if(PUQ_GZIP)  # -9n: the best compression, no name or time stamp in the header
-  execute_process(COMMAND ${PUQ_GZIP} -9nc ${puq_pkg_dir}/changelog OUTPUT_FILE ${puq_pkg_dir}/changelog.gz)
-else()
-  file(ARCHIVE_CREATE OUTPUT ${puq_pkg_dir}/changelog.gz PATHS ${puq_pkg_dir}/changelog FORMAT raw COMPRESSION GZip)
-endif()
+# changelog.gz and the man page, compressed as Debian wants them.
+configure_file(${CMAKE_SOURCE_DIR}/packaging/puq-synologyd.8 ${puq_pkg_dir}/puq-synologyd.8 COPYONLY)
+foreach(plain changelog puq-synologyd.8)
+  if(PUQ_GZIP)  # -9n: the best compression, no name or time stamp in the header
+    execute_process(COMMAND ${PUQ_GZIP} -9nc ${puq_pkg_dir}/${plain} OUTPUT_FILE ${puq_pkg_dir}/${plain}.gz)
+  else()
+    file(ARCHIVE_CREATE OUTPUT ${puq_pkg_dir}/${plain}.gz PATHS ${puq_pkg_dir}/${plain} FORMAT raw COMPRESSION GZip)
+  endif()
+endforeach()
 
 # ------------------------------------------------------------------------------------------ programs
 if(TARGET puq-synologyd)
@@ -90,6 +94,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/README.md ${puq_docs} DESTINATION ${CMAKE_INST
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/img DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/puq-synology)
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/copyright ${puq_pkg_dir}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/puq-synology)
+install(FILES ${puq_pkg_dir}/puq-synologyd.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${CMAKE_SOURCE_DIR}/config/puq-synologyd.conf.example
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/puq-synology/examples)
 

@@ -167,7 +167,8 @@ else
 fi
 has() { printf '%s\n' "$listing" | awk '{print $6}' | grep -qx "\\.$1"; }
 for path in /usr/sbin/puq-synologyd /usr/bin/dsm-sim "$conf" "$unit" /usr/share/doc/puq-synology/copyright \
-            /usr/share/doc/puq-synology/changelog.gz /usr/share/doc/puq-synology/examples/puq-synologyd.conf.example; do
+            /usr/share/doc/puq-synology/changelog.gz /usr/share/doc/puq-synology/examples/puq-synologyd.conf.example \
+            /usr/share/man/man8/puq-synologyd.8.gz; do
   has "$path" && pass "contains $path" || fail "does not contain $path"
 done
 for doc in README.md install.md dsm-preparation.md errors.md upgrading.md config.md api.md client-area.md settings.md; do
