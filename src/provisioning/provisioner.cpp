@@ -25,8 +25,6 @@ std::string lower(std::string s) {
 
 bool sameName(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
 
-// DSM's "get" has been seen answering a false 3106 for an existing user (dsm-api.md §4), so existence
-// checks scan the full list, case-insensitively.
 // One small `get` in the usual case. Its 3106 ("no such user") is not trusted on its own: a false 3106
 // for an existing user has been seen (dsm-api.md §4), so "missing" is confirmed by a case-insensitive
 // scan of the whole list, which costs O(users) but only when the user looks missing.
@@ -192,7 +190,8 @@ CreateResult Provisioner::create(dsm::Client& dsm, int64_t service_id, int64_t s
       } catch (const dsm::DsmError& e) {
         if (e.code() != "dsm_user_exists" || attempt >= kMaxNameAttempts) throw;
         nas_names.push_back(lower(result.username));
-        // The name stays reserved for this service until a create succeeds; release it now.
+        // Not "creating" any more: if no later name succeeds, a retry must not resume this one (it
+        // belongs to a user that is not ours).
         store_.saveAccount({service_id, server_id, result.username, "failed", settings.group, "", ""});
       }
     }
