@@ -212,8 +212,9 @@ void Histogram::render(std::string& out) const {
 // ---------------------------------------------------------------------------------------------------
 // Registry
 
-template <typename T, typename... Args>
-T& Registry::add(const std::string& name, std::vector<std::string> label_names, Args&&... args) {
+template <typename T, typename Make, typename Same>
+T& Registry::add(const std::string& name, const std::vector<std::string>& label_names, const char* what, Make make,
+                 Same same) {
   if (!validName(name, true)) throw std::invalid_argument("invalid metric name '" + name + "'");
   for (const auto& l : label_names) {
     if (!validName(l, false) || l == "le" || l.rfind("__", 0) == 0)
@@ -222,45 +223,35 @@ T& Registry::add(const std::string& name, std::vector<std::string> label_names, 
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& f : families_) {
     if (f->name() != name) continue;
-    auto* same = dynamic_cast<T*>(f.get());
-    if (!same || same->labelNames() != label_names)
-      throw std::logic_error("metric " + name + " is already registered with another type or other labels");
-    return *same;
+    auto* existing = dynamic_cast<T*>(f.get());
+    if (!existing || existing->labelNames() != label_names || !same(*existing))
+      throw std::logic_error("metric " + name + " is already registered with another type" + what);
+    return *existing;
   }
-  auto family = std::make_unique<T>(name, std::forward<Args>(args)..., std::move(label_names));
+  std::unique_ptr<T> family = make();
   T& ref = *family;
   families_.push_back(std::move(family));
   return ref;
 }
 
 Counter& Registry::counter(const std::string& name, const std::string& help, std::vector<std::string> label_names) {
-  return add<Counter>(name, std::move(label_names), help);
+  return add<Counter>(
+      name, label_names, " or other labels", [&] { return std::make_unique<Counter>(name, help, label_names); },
+      [](const Counter&) { return true; });
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help, std::vector<std::string> label_names) {
-  return add<Gauge>(name, std::move(label_names), help);
+  return add<Gauge>(
+      name, label_names, " or other labels", [&] { return std::make_unique<Gauge>(name, help, label_names); },
+      [](const Gauge&) { return true; });
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help, std::vector<std::string> label_names,
                                std::vector<double> buckets) {
-  // Histogram's constructor takes (name, help, labels, buckets): build it here rather than through add().
-  if (!validName(name, true)) throw std::invalid_argument("invalid metric name '" + name + "'");
-  for (const auto& l : label_names) {
-    if (!validName(l, false) || l == "le" || l.rfind("__", 0) == 0)
-      throw std::invalid_argument("invalid label name '" + l + "' for metric " + name);
-  }
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& f : families_) {
-    if (f->name() != name) continue;
-    auto* same = dynamic_cast<Histogram*>(f.get());
-    if (!same || same->labelNames() != label_names || same->buckets() != buckets)
-      throw std::logic_error("metric " + name + " is already registered with another type, labels or buckets");
-    return *same;
-  }
-  auto family = std::make_unique<Histogram>(name, help, std::move(label_names), std::move(buckets));
-  Histogram& ref = *family;
-  families_.push_back(std::move(family));
-  return ref;
+  return add<Histogram>(
+      name, label_names, ", labels or buckets",
+      [&] { return std::make_unique<Histogram>(name, help, label_names, buckets); },
+      [&](const Histogram& h) { return h.buckets() == buckets; });
 }
 
 std::string Registry::render() const {

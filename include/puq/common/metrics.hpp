@@ -128,8 +128,12 @@ class Registry {
   std::string render() const;
 
  private:
-  template <typename T, typename... Args>
-  T& add(const std::string& name, std::vector<std::string> label_names, Args&&... args);
+  // The family named `name` of type T with these labels: the one registered already when `same`
+  // accepts it (the extra check, e.g. a histogram's buckets; `what` names it in the error), else the
+  // new one `make()` builds. Throws on an invalid name or a clash.
+  template <typename T, typename Make, typename Same>
+  T& add(const std::string& name, const std::vector<std::string>& label_names, const char* what, Make make,
+         Same same);
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family>> families_;
