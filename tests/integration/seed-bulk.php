@@ -8,12 +8,7 @@
 require __DIR__ . '/../php/bootstrap.php';
 $n = (int) $argv[1];
 $prefix = isset($argv[2]) ? $argv[2] : 'crash';
-$groupId = WhmcsHarness::seedServerGroup();
-$serverId = WhmcsHarness::seedServer(array(
-    'host' => WhmcsHarness::env('DSM_HOST'), 'port' => WhmcsHarness::env('DSM_PORT'),
-    'secure' => WhmcsHarness::env('DSM_SECURE', '1') === '1', 'username' => WhmcsHarness::env('DSM_ADMIN_USER'),
-    'password' => WhmcsHarness::env('DSM_ADMIN_PASS'),
-), $groupId);
+list($groupId, $serverId) = WhmcsHarness::seedStackServer();
 $options = array(1 => '10', 2 => 'GB', 3 => '10G');
 if (isset($argv[3])) {
     $options[5] = $argv[3];

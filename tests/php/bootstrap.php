@@ -671,6 +671,18 @@ final class WhmcsHarness
     }
 
     /** Changes a server's password (stored encrypted, like WHMCS). */
+    /** A tblservers row in a new server group for the running stack's simulator (DSM_* of build/stack.env). */
+    public static function seedStackServer()
+    {
+        $groupId = self::seedServerGroup();
+        $serverId = self::seedServer(array(
+            'host' => self::env('DSM_HOST'), 'port' => self::env('DSM_PORT'),
+            'secure' => self::env('DSM_SECURE', '1') === '1', 'username' => self::env('DSM_ADMIN_USER'),
+            'password' => self::env('DSM_ADMIN_PASS'),
+        ), $groupId);
+        return array($groupId, $serverId);
+    }
+
     public static function setServerPassword($serverId, $password)
     {
         self::update('tblservers', $serverId, array('password' => self::encrypt($password)));
